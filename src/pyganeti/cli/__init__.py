@@ -1,0 +1,1 @@
+"""The gnt-* command line tools and the umbrella `pyganeti` command."""

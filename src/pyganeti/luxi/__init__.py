@@ -1,0 +1,1 @@
+"""Luxi: Ganeti's JSON-over-unix-socket protocol (client, framing, server side)."""

@@ -1,0 +1,117 @@
+"""Luxi framing: JSON messages terminated by ETX (0x03), as Ganeti 3.0 speaks it.
+
+Requests are {"method", "args", "version"}; responses {"success", "result", "version"}.
+Errors travel as result = [error class name, args] with success false. Our internal
+wconfd protocol reuses the same framing so there is one wire implementation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pyganeti import errors
+
+EOM = b"\x03"
+LUXI_VERSION = 3000000
+KEY_METHOD = "method"
+KEY_ARGS = "args"
+KEY_SUCCESS = "success"
+KEY_RESULT = "result"
+KEY_VERSION = "version"
+# Upper bound on one message: protects daemons from a client that never sends ETX.
+MAX_MESSAGE = 256 * 1024 * 1024
+
+
+def encode_request(method: str, args: Any, version: int | None = LUXI_VERSION) -> bytes:
+    req: dict[str, Any] = {KEY_METHOD: method, KEY_ARGS: args}
+    if version is not None:
+        req[KEY_VERSION] = version
+    return json.dumps(req, separators=(",", ":")).encode() + EOM
+
+
+def encode_response(success: bool, result: Any, version: int | None = LUXI_VERSION) -> bytes:
+    resp: dict[str, Any] = {KEY_SUCCESS: success, KEY_RESULT: result}
+    if version is not None:
+        resp[KEY_VERSION] = version
+    return json.dumps(resp, separators=(",", ":")).encode() + EOM
+
+
+def parse_request(raw: bytes) -> tuple[str, Any, int | None]:
+    """(method, args, version) from one message; LuxiError on anything malformed."""
+    try:
+        req = json.loads(raw)
+    except ValueError as err:
+        raise errors.LuxiError(f"Invalid luxi request (not JSON): {err}") from None
+    if not isinstance(req, dict):
+        raise errors.LuxiError("Invalid luxi request (not a JSON object)")
+    method, args = req.get(KEY_METHOD), req.get(KEY_ARGS)
+    if not isinstance(method, str) or args is None:
+        raise errors.LuxiError("Invalid luxi request (missing method or args)")
+    version = req.get(KEY_VERSION)
+    return method, args, version if isinstance(version, int) else None
+
+
+def parse_response(raw: bytes) -> Any:
+    """The result of one response message; re-raises encoded errors."""
+    try:
+        data = json.loads(raw)
+    except ValueError as err:
+        raise errors.LuxiError(f"Invalid luxi response (not JSON): {err}") from None
+    if not isinstance(data, dict) or KEY_SUCCESS not in data or KEY_RESULT not in data:
+        raise errors.LuxiError(f"Invalid luxi response: {data!r}"[:500])
+    if data[KEY_SUCCESS]:
+        return data[KEY_RESULT]
+    errors.maybe_raise(data[KEY_RESULT])
+    raise errors.LuxiError(str(data[KEY_RESULT]))
+
+
+Handler = Callable[[str, Any], Awaitable[Any]]
+
+
+async def serve_connection(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, handler: Handler
+) -> None:
+    """Serve requests on one connection until the peer closes it.
+
+    Each request is answered in order; a handler exception becomes an encoded error
+    response, so one bad request never takes the daemon or the connection down.
+    """
+    try:
+        while True:
+            try:
+                raw = await reader.readuntil(EOM)
+            except asyncio.IncompleteReadError:
+                return
+            except asyncio.LimitOverrunError:
+                writer.write(encode_response(False, errors.encode(
+                    errors.LuxiError("luxi message too large"))))
+                await writer.drain()
+                return
+            try:
+                method, args, _version = parse_request(raw[:-1])
+                result = await handler(method, args)
+                out = encode_response(True, result)
+            except Exception as err:  # noqa: BLE001 - every failure goes back to the caller
+                out = encode_response(False, errors.encode(err))
+            writer.write(out)
+            await writer.drain()
+    except (ConnectionError, BrokenPipeError):
+        return
+    finally:
+        writer.close()
+        try:
+            await writer.wait_closed()
+        except (ConnectionError, BrokenPipeError):
+            pass
+
+
+async def start_unix_server(path: str, handler: Handler) -> asyncio.base_events.Server:
+    """Listen on unix socket `path` and serve luxi-framed requests with `handler`."""
+
+    async def on_client(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
+        await serve_connection(r, w, handler)
+
+    return await asyncio.start_unix_server(on_client, path=path, limit=MAX_MESSAGE)
