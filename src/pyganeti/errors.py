@@ -196,6 +196,10 @@ class LuxiError(GenericError):
     pass
 
 
+class TransportError(LuxiError):
+    """The connection to a daemon failed (not an error the daemon reported)."""
+
+
 class QueryFilterParseError(ParseError):
     pass
 

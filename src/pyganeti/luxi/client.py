@@ -16,8 +16,12 @@ WFJC_TIMEOUT = 29
 class Client:
     """Talks to ganeti-luxid over its query socket."""
 
-    def __init__(self, paths: Paths | None = None, address: str | None = None,
-                 rw_timeout: float | None = 60.0) -> None:
+    def __init__(
+        self,
+        paths: Paths | None = None,
+        address: str | None = None,
+        rw_timeout: float | None = 60.0,
+    ) -> None:
         if address is None:
             address = str((paths or Paths.from_root()).luxi_socket)
         self.transport = Transport(address, rw_timeout=rw_timeout)
@@ -61,12 +65,22 @@ class Client:
         result: list[int] = self.call("AutoArchiveJobs", age, timeout)
         return result
 
-    def wait_for_job_change_once(self, job_id: int | str, fields: list[str],
-                                 prev_job_info: list[Any] | None,
-                                 prev_log_serial: int | None,
-                                 timeout: float = WFJC_TIMEOUT) -> Any:
-        return self.call("WaitForJobChange", int(job_id), fields, prev_job_info,
-                         prev_log_serial, min(WFJC_TIMEOUT, timeout))
+    def wait_for_job_change_once(
+        self,
+        job_id: int | str,
+        fields: list[str],
+        prev_job_info: list[Any] | None,
+        prev_log_serial: int | None,
+        timeout: float = WFJC_TIMEOUT,
+    ) -> Any:
+        return self.call(
+            "WaitForJobChange",
+            int(job_id),
+            fields,
+            prev_job_info,
+            prev_log_serial,
+            min(WFJC_TIMEOUT, timeout),
+        )
 
     def query_jobs(self, job_ids: list[int] | None, fields: list[str]) -> list[Any]:
         result: list[Any] = self.call("QueryJobs", job_ids, fields)

@@ -8,6 +8,7 @@ wconfd protocol reuses the same framing so there is one wire implementation.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -86,15 +87,18 @@ async def serve_connection(
             except asyncio.IncompleteReadError:
                 return
             except asyncio.LimitOverrunError:
-                writer.write(encode_response(False, errors.encode(
-                    errors.LuxiError("luxi message too large"))))
+                writer.write(
+                    encode_response(
+                        False, errors.encode(errors.LuxiError("luxi message too large"))
+                    )
+                )
                 await writer.drain()
                 return
             try:
                 method, args, _version = parse_request(raw[:-1])
                 result = await handler(method, args)
                 out = encode_response(True, result)
-            except Exception as err:  # noqa: BLE001 - every failure goes back to the caller
+            except Exception as err:
                 out = encode_response(False, errors.encode(err))
             writer.write(out)
             await writer.drain()
@@ -102,10 +106,8 @@ async def serve_connection(
         return
     finally:
         writer.close()
-        try:
+        with contextlib.suppress(ConnectionError, BrokenPipeError):
             await writer.wait_closed()
-        except (ConnectionError, BrokenPipeError):
-            pass
 
 
 async def start_unix_server(path: str, handler: Handler) -> asyncio.base_events.Server:

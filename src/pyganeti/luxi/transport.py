@@ -13,8 +13,9 @@ from pyganeti.luxi import protocol
 class Transport:
     """A persistent connection to a luxi-framed unix socket (reconnects on demand)."""
 
-    def __init__(self, address: str, connect_timeout: float = 10.0,
-                 rw_timeout: float | None = 60.0) -> None:
+    def __init__(
+        self, address: str, connect_timeout: float = 10.0, rw_timeout: float | None = 60.0
+    ) -> None:
         self.address = address
         self.connect_timeout = connect_timeout
         self.rw_timeout = rw_timeout
@@ -34,7 +35,7 @@ class Transport:
                 sock.close()
                 # The daemon may be starting: retry briefly, then report clearly.
                 if time.monotonic() >= deadline:
-                    raise errors.LuxiError(
+                    raise errors.TransportError(
                         f"Cannot connect to {self.address}: {err.strerror}"
                     ) from None
                 time.sleep(0.05)
@@ -50,7 +51,10 @@ class Transport:
         try:
             self._sock.sendall(protocol.encode_request(method, args, version))
             raw = self._recv()
-        except (OSError, errors.LuxiError):
+        except OSError as err:
+            self.close()
+            raise errors.TransportError(f"Connection to {self.address} failed: {err}") from None
+        except errors.TransportError:
             self.close()
             raise
         return protocol.parse_response(raw)
@@ -61,9 +65,9 @@ class Transport:
             try:
                 chunk = self._sock.recv(65536)
             except TimeoutError:
-                raise errors.LuxiError(f"Timeout waiting for {self.address}") from None
+                raise errors.TransportError(f"Timeout waiting for {self.address}") from None
             if not chunk:
-                raise errors.LuxiError(f"Connection to {self.address} closed by peer")
+                raise errors.TransportError(f"Connection to {self.address} closed by peer")
             self._buf += chunk
         msg, _, self._buf = self._buf.partition(protocol.EOM)
         return msg

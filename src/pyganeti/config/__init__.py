@@ -1,0 +1,1 @@
+"""Cluster configuration: the store wconfd owns, its client, and luxid's replica."""

@@ -1,0 +1,1 @@
+"""The job queue: job records, their persistence, scheduling and execution."""
