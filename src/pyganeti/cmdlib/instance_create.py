@@ -125,6 +125,14 @@ class LUInstanceCreate(LogicalUnit):
             mode = nic.get("mode")
             if mode is not None and mode not in NIC_MODES:
                 raise errors.OpPrereqError(f"NIC {idx}: invalid mode {mode!r}", errors.ECODE_INVAL)
+        if op.file_storage_dir is not None and (
+            os.path.isabs(op.file_storage_dir) or ".." in op.file_storage_dir.split("/")
+        ):
+            raise errors.OpPrereqError(
+                f"File storage directory '{op.file_storage_dir}' must be a relative path"
+                " without '..' (it is placed under the cluster's file storage directory)",
+                errors.ECODE_INVAL,
+            )
         if op.ip_check and not op.name_check:
             raise errors.OpPrereqError(
                 "Cannot do IP address check without a name check", errors.ECODE_INVAL
@@ -316,11 +324,13 @@ class LUInstanceCreate(LogicalUnit):
     def exec(self) -> Any:
         address = str(self.pnode["primary_ip"])
         created: list[dict[str, Any]] = []
+        self.dir_created = False
         try:
             if self.disks:
                 self.feedback("* creating instance disks...")
                 if self.storage_dir:
                     self.rpc.call(address, "file_storage_dir_create", path=self.storage_dir)
+                    self.dir_created = True
                 for disk in self.disks:
                     self.rpc.call(
                         address,
@@ -381,7 +391,7 @@ class LUInstanceCreate(LogicalUnit):
                 self.rpc.call(address, "blockdev_remove", disk=disk)
             except errors.GenericError as err:
                 self.feedback(f"Warning: could not remove disk {disk['iv_name']}: {err}")
-        if self.storage_dir:
+        if self.storage_dir and self.dir_created:
             try:
                 self.rpc.call(address, "file_storage_dir_remove", path=self.storage_dir)
             except errors.GenericError as err:

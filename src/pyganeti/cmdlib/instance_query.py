@@ -79,6 +79,12 @@ class LUInstanceQueryData(NoHooksLU):
                 "name": inst["name"],
                 "config_state": inst.get("admin_state"),
                 "run_state": run_state,
+                "pnode_group_uuid": node.get("group"),
+                "pnode_group_name": (self.cfg.get("nodegroups", node.get("group", "")) or {}).get(
+                    "name"
+                ),
+                "snodes_group_uuids": [],
+                "snodes_group_names": [],
                 "pnode": node.get("name"),
                 "snodes": [],
                 "os": inst.get("os"),

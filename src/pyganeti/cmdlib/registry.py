@@ -14,6 +14,7 @@ from pyganeti.cmdlib import (
     instance_remove,
     instance_rename,
     node,
+    os_diagnose,
     query,
     tags,
     test_delay,
@@ -48,6 +49,7 @@ LOGICAL_UNITS: dict[str, type[LogicalUnit]] = {
     "OP_INSTANCE_ACTIVATE_DISKS": instance_disks.LUInstanceActivateDisks,
     "OP_INSTANCE_DEACTIVATE_DISKS": instance_disks.LUInstanceDeactivateDisks,
     "OP_NODE_SET_PARAMS": node.LUNodeSetParams,
+    "OP_OS_DIAGNOSE": os_diagnose.LUOsDiagnose,
     "OP_QUERY": query.LUQuery,
     "OP_QUERY_FIELDS": query.LUQueryFields,
 }
