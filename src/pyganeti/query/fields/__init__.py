@@ -1,0 +1,1 @@
+"""Field tables of every query resource, one module per resource."""
