@@ -1,0 +1,1 @@
+"""Ganeti daemons (ganeti-noded, ganeti-wconfd, ganeti-luxid, ...) and their shared plumbing."""
