@@ -29,7 +29,7 @@ def _free_loopback(port: int = 1811) -> str:
     raise errors.OpPrereqError("No free loopback address in 127.0.1.0/24", errors.ECODE_ENVIRON)
 
 
-def up(paths: Paths) -> int:
+def up(paths: Paths, node_ip: str | None = None, quiet: bool = False) -> int:
     from pyganeti.bootstrap import InitOptions, init_cluster
     from pyganeti.daemons import util
     from pyganeti.netutils import add_hosts_entry, node_name_file
@@ -37,16 +37,17 @@ def up(paths: Paths) -> int:
 
     paths.ensure_dirs()
     if not paths.config_file.exists():
-        node_ip = _free_loopback()
+        node_ip = node_ip or _free_loopback()
         cluster_ip = node_ip.replace("127.0.1.", "127.0.2.")
         Path(node_name_file(paths)).write_text(NODE_NAME + "\n")
         add_hosts_entry(paths, node_ip, NODE_NAME)
         add_hosts_entry(paths, cluster_ip, CLUSTER_NAME)
         install_builtin_os(paths, "noop")
-        print(
-            f"Initialising a single-node cluster in {paths.root}"
-            f" (node {NODE_NAME} at {node_ip}, fake hypervisor, file storage)"
-        )
+        if not quiet:
+            print(
+                f"Initialising a single-node cluster in {paths.root}"
+                f" (node {NODE_NAME} at {node_ip}, fake hypervisor, file storage)"
+            )
         init_cluster(
             paths,
             InitOptions(
@@ -60,6 +61,8 @@ def up(paths: Paths) -> int:
         if code != 0:
             return code
     root = paths.root
+    if quiet:
+        return 0
     print(f"""The cluster in {root} is up.
 
   export {ROOT_ENV}={root}

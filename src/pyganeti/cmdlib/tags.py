@@ -7,7 +7,7 @@ from typing import Any
 
 from pyganeti import errors
 from pyganeti.cmdlib.base import LogicalUnit, NoHooksLU
-from pyganeti.locking import Level
+from pyganeti.locking import BGL, Level
 
 MAX_TAG_LEN = 128
 MAX_TAGS = 4096
@@ -33,7 +33,11 @@ class _TagsLU(LogicalUnit):
     def expand_names(self) -> None:
         kind = self.op.kind
         if kind == "cluster":
+            # The cluster object has no lock of its own: changing its tags takes the big
+            # lock exclusively so concurrent tag jobs do not overwrite each other.
             self.section = None
+            self.needed_locks[Level.CLUSTER] = [BGL]
+            self.share_locks[Level.CLUSTER] = isinstance(self, LUTagsGet)
             return
         if kind not in _SECTIONS:
             raise errors.OpPrereqError(f"Unknown tag kind '{kind}'", errors.ECODE_INVAL)
