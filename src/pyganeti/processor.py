@@ -62,22 +62,20 @@ class Processor:
         lu.check_arguments()
         env.cfg.replica.sync()
         lu.expand_names()
-        try:
-            self._acquire_all(lu, ctx)
-            ctx.set_running()
-            env.cfg.replica.sync()
-            lu.check_prereq()
-            hooks = _Hooks(lu, env, op.OP_ID) if lu.HPATH else None
-            if hooks is not None:
-                hooks.run("pre")
-            if getattr(op, "dry_run", False):
-                return lu.dry_run_result
-            result = lu.exec()
-            if hooks is not None:
-                hooks.run("post")
-            return result
-        finally:
-            self.wconfd.release(ctx.owner)
+        # Locks are released by the caller when the opcode ends, whatever happens.
+        self._acquire_all(lu, ctx)
+        ctx.set_running()
+        env.cfg.replica.sync()
+        lu.check_prereq()
+        hooks = _Hooks(lu, env, op.OP_ID) if lu.HPATH else None
+        if hooks is not None:
+            hooks.run("pre")
+        if getattr(op, "dry_run", False):
+            return lu.dry_run_result
+        result = lu.exec()
+        if hooks is not None:
+            hooks.run("post")
+        return result
 
     def _acquire_all(self, lu: LogicalUnit, ctx: OpContext) -> None:
         # The big cluster lock: shared for everyone, exclusive for cluster-wide changes.

@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pyganeti import errors
-from pyganeti.config.durable import atomic_write
 from pyganeti.config.reservations import Reservations
 from pyganeti.config.store import ConfigStore
 from pyganeti.locking import ALL, Level, LockManager
@@ -38,6 +37,7 @@ class WConfd:
         self._pending: dict[str, asyncio.Task[Any]] = {}
         self._cancel: set[str] = set()
         self._locks_file = store.paths.data_dir / "locks.data"
+        self._saved_locks = b""
         self._changed = asyncio.Event()
         self._methods: dict[str, Callable[..., Awaitable[Any]]] = {
             "Ping": self.ping,
@@ -137,9 +137,16 @@ class WConfd:
                         for lvl, names in owned.items()
                     },
                 }
+        data = json.dumps(state).encode()
+        if data == self._saved_locks:
+            return
         # Not fsynced: it must survive a killed wconfd (page cache), and after a power
         # loss no job process survives to hold locks anyway.
-        atomic_write(self._locks_file, json.dumps(state).encode(), mode=0o600, durable=False)
+        tmp = self._locks_file.with_name(".locks.data.tmp")
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, self._locks_file)
+        self._saved_locks = data
 
     # --- configuration -------------------------------------------------------------
     async def ping(self) -> dict[str, Any]:

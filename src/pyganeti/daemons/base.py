@@ -161,9 +161,7 @@ def run_daemon(
     try:
         # Under daemon-util or a supervisor stderr is a file or a pipe: the log file
         # already has every line, so only echo to an interactive terminal.
-        setup_logging(
-            paths, name, debug=args.debug, syslog=args.syslog, stderr=sys.stderr.isatty()
-        )
+        setup_logging(paths, name, debug=args.debug, syslog=args.syslog, stderr=sys.stderr.isatty())
     except OSError as err:
         die(f"{name}: cannot open log file {paths.daemon_log(name)}: {err.strerror}")
     try:

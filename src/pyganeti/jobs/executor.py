@@ -49,6 +49,7 @@ class JobExecutor:
         owner = f"job:{job.id}"
         processor = Processor(wconfd)
         job.start_timestamp = job.start_timestamp or now_ts()
+        released = True
         try:
             for index, op in enumerate(job.ops):
                 if op.status in FINAL:
@@ -58,7 +59,8 @@ class JobExecutor:
                     break
                 op.status = Status.WAITING
                 op.start_timestamp = now_ts()
-                queue.persist(job, durable=False)
+                # Not written: after a crash a waiting opcode is simply queued again.
+                queue.notify(job)
 
                 def set_running(op: Any = op) -> None:
                     op.status = Status.RUNNING
@@ -99,11 +101,23 @@ class JobExecutor:
                     )
                     break
                 finally:
+                    # Locks and reservations live for one opcode (as in Ganeti).
+                    released = self._release(wconfd, owner)
+                if index + 1 < len(job.ops):
                     queue.persist(job, durable=False)
         finally:
-            try:
-                wconfd.release_owner(owner)
-            except errors.GenericError as err:
-                log.error("Could not release locks of %s: %s", owner, err)
+            if not released:
+                self._release(wconfd, owner)
             job.end_timestamp = now_ts()
-            queue.persist(job, durable=True)
+            # The file is complete and fsynced; if the rename itself were lost in a
+            # power cut the job would show "running" and be settled as interrupted.
+            queue.persist(job, durable=True, sync_dir=False)
+
+    @staticmethod
+    def _release(wconfd: WConfdClient, owner: str) -> bool:
+        try:
+            wconfd.release_owner(owner)
+            return True
+        except errors.GenericError as err:
+            log.error("Could not release locks of %s: %s", owner, err)
+            return False

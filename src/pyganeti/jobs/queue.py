@@ -50,6 +50,9 @@ class JobQueue:
         self.jobs: dict[int, Job] = {}
         self.cancel_requested: set[int] = set()
         self._running: set[int] = set()
+        # Jobs waiting for a worker: scheduling looks only at these, never at the
+        # (possibly thousands of) finished jobs kept until archived.
+        self._queued: set[int] = set()
         self._events: dict[int, asyncio.Event] = {}
         self._pool = concurrent.futures.ThreadPoolExecutor(max_running, thread_name_prefix="job")
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -66,6 +69,8 @@ class JobQueue:
             if self._settle_interrupted(job):
                 settled.append(job.id)
                 self.store.write(job)
+            if not job.finalized:
+                self._queued.add(job.id)
         self._schedule()
         return settled
 
@@ -146,6 +151,7 @@ class JobQueue:
             self.store.sync_dir()
         for job in new_jobs:
             self.jobs[job.id] = job
+            self._queued.add(job.id)
         self._schedule()
         return results
 
@@ -191,12 +197,7 @@ class JobQueue:
         if free <= 0:
             return
         candidates = sorted(
-            (
-                j
-                for j in self.jobs.values()
-                if j.status == Status.QUEUED and j.id not in self._running
-            ),
-            key=lambda j: (j.priority, j.id),
+            (self.jobs[i] for i in self._queued if i in self.jobs), key=lambda j: (j.priority, j.id)
         )
         for job in candidates:
             if free <= 0:
@@ -205,11 +206,13 @@ class JobQueue:
             if verdict is None:
                 continue
             if verdict:
+                self._queued.discard(job.id)
                 job.finalize_remaining(Status.ERROR, errors.encode(errors.OpExecError(verdict)))
                 self.store.write(job)
                 self._changed(job.id)
                 continue
             self._running.add(job.id)
+            self._queued.discard(job.id)
             job.process_id = os.getpid()
             free -= 1
             fut = self._pool.submit(self._run, job)
@@ -254,8 +257,12 @@ class JobQueue:
         self._call_in_loop(done)
 
     # --- called from job threads ------------------------------------------------------
-    def persist(self, job: Job, durable: bool) -> None:
-        self.store.write(job, durable=durable)
+    def persist(self, job: Job, durable: bool, sync_dir: bool = True) -> None:
+        self.store.write(job, durable=durable, sync_dir=sync_dir)
+        self.notify(job)
+
+    def notify(self, job: Job) -> None:
+        """Wake WaitForJobChange callers without writing (for states a restart redoes)."""
         self._call_in_loop(lambda: self._changed(job.id))
 
     def _call_in_loop(self, fn: Callable[[], None]) -> None:
@@ -284,6 +291,7 @@ class JobQueue:
         if status in FINAL:
             return [False, f"Job {job_id} is finished"]
         if status == Status.QUEUED and job_id not in self._running:
+            self._queued.discard(job_id)
             job.finalize_remaining(Status.CANCELED, "Job canceled by request")
             self.store.write(job)
             self._changed(job_id)
