@@ -18,7 +18,7 @@ from typing import Any
 from pyganeti import errors
 from pyganeti.config.reservations import Reservations
 from pyganeti.config.store import ConfigStore
-from pyganeti.locking import ALL, Level, LockManager
+from pyganeti.locking import ALL, LOCKSET_NAME, Level, LockManager
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +84,10 @@ class WConfd:
                     continue
                 for shared in (True, False):
                     names = sorted(n for n, mode in held.items() if (mode == "shared") == shared)
+                    if LOCKSET_NAME in names:
+                        # A whole-level hold is restored as such, not as a lock named so.
+                        await self.locks.acquire(owner, pid, level, ALL, shared, 0)
+                        names.remove(LOCKSET_NAME)
                     if names:
                         await self.locks.acquire(owner, pid, level, names, shared, 0)
         self._save_locks()

@@ -78,12 +78,19 @@ def _noded_ready(paths: Paths, args: list[str]) -> bool:
         return False
 
 
+def _rapi_ready(paths: Paths, args: list[str]) -> bool:
+    from pyganeti.daemons.rapi import is_ready  # lazy: daemon-util stays light to import
+
+    return is_ready(paths, args)
+
+
 # Start order as Ganeti's; stop order is the reverse.
 DAEMONS: list[Daemon] = [
     Daemon("ganeti-noded", "pyganeti.daemons.noded", False, _noded_ready),
     Daemon(
         "ganeti-wconfd", "pyganeti.daemons.wconfd", True, _unix_ready(lambda p: p.wconfd_socket)
     ),
+    Daemon("ganeti-rapi", "pyganeti.daemons.rapi", True, _rapi_ready),
     Daemon("ganeti-luxid", "pyganeti.daemons.luxid", True, _unix_ready(lambda p: p.luxi_socket)),
 ]
 BY_NAME = {d.name: d for d in DAEMONS}
@@ -184,6 +191,10 @@ def start(paths: Paths, name: str, extra: list[str] | None = None, quiet: bool =
                     print(f"{name}: not master")
                 return 0
             tail = stderr_path.read_text(errors="replace").strip().splitlines()[-5:]
+            if not tail:
+                # Errors after logging started go to the daemon's log file.
+                log_lines = _read_tail(paths.daemon_log(daemon.name))
+                tail = [ln for ln in log_lines if " ERROR " in ln or "Error" in ln][-5:]
             sys.stderr.write(
                 f"{name} failed to start (exit code {code}):\n"
                 + "\n".join(f"  {line}" for line in tail)
@@ -195,6 +206,13 @@ def start(paths: Paths, name: str, extra: list[str] | None = None, quiet: bool =
         time.sleep(0.02)
     sys.stderr.write(f"{name} did not become ready within {START_TIMEOUT:.0f}s\n")
     return 1
+
+
+def _read_tail(path: Path, lines: int = 50) -> list[str]:
+    try:
+        return path.read_text(errors="replace").splitlines()[-lines:]
+    except OSError:
+        return []
 
 
 def stop(paths: Paths, name: str) -> int:
