@@ -15,8 +15,9 @@ class InstanceLU(LogicalUnit):
     """A logical unit acting on one existing instance (op.instance_name)."""
 
     HTYPE = "INSTANCE"
-    # Also lock the instance's primary node (and its resources) exclusively?
-    LOCK_NODES = True
+    # Node levels to lock for the primary node, as Ganeti's logical units do: starting
+    # needs the node's resources (memory), disk changes need the node itself.
+    NODE_LEVELS: tuple[Level, ...] = ()
     NODE_SHARED = False
 
     def expand_names(self) -> None:
@@ -25,9 +26,7 @@ class InstanceLU(LogicalUnit):
         self.share_locks[Level.INSTANCE] = False
 
     def declare_locks(self, level: Level) -> None:
-        if not self.LOCK_NODES:
-            return
-        if level in (Level.NODE, Level.NODE_RES):
+        if level in self.NODE_LEVELS:
             node = self.cfg.get("nodes", self.instance["primary_node"])
             if node is not None:
                 self.needed_locks[level] = [node["name"]]

@@ -6,9 +6,13 @@ from typing import Any
 
 from pyganeti import errors
 from pyganeti.cmdlib.instance_common import InstanceLU
+from pyganeti.locking import Level
 
 
 class LUInstanceActivateDisks(InstanceLU):
+    NODE_LEVELS = (Level.NODE,)
+    NODE_SHARED = True
+
     def exec(self) -> Any:
         result = []
         for disk in self.cfg.instance_disks(self.instance):
@@ -20,6 +24,9 @@ class LUInstanceActivateDisks(InstanceLU):
 
 
 class LUInstanceDeactivateDisks(InstanceLU):
+    NODE_LEVELS = (Level.NODE,)
+    NODE_SHARED = True
+
     def check_prereq(self) -> None:
         super().check_prereq()
         if self.live_info() and not self.op.force:

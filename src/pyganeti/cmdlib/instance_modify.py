@@ -9,6 +9,7 @@ from pyganeti import errors
 from pyganeti.cmdlib.base import new_uuid
 from pyganeti.cmdlib.instance_common import InstanceLU
 from pyganeti.cmdlib.instance_create import check_beparams, check_hvparams, disk_size
+from pyganeti.locking import Level
 from pyganeti.objects import model, params
 from pyganeti.objects.defaults import NIC_MODES
 
@@ -49,6 +50,7 @@ def _index(items: list[Any], ident: Any, what: str, name_of: Any) -> int:
 
 class LUInstanceSetParams(InstanceLU):
     HPATH = "instance-modify"
+    NODE_LEVELS = (Level.NODE, Level.NODE_RES)
 
     def check_arguments(self) -> None:
         op = self.op

@@ -7,6 +7,7 @@ from typing import Any
 from pyganeti import errors
 from pyganeti.cmdlib.instance_common import InstanceLU, check_node_free_memory
 from pyganeti.cmdlib.instance_create import check_beparams
+from pyganeti.locking import Level
 from pyganeti.objects import model
 
 
@@ -21,6 +22,7 @@ def _check_not_offline(lu: InstanceLU) -> None:
 
 class LUInstanceStartup(InstanceLU):
     HPATH = "instance-start"
+    NODE_LEVELS = (Level.NODE_RES,)
 
     def check_arguments(self) -> None:
         self.beparams = check_beparams(self.op.beparams) if self.op.beparams else {}

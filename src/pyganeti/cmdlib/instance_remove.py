@@ -7,11 +7,13 @@ from typing import Any
 
 from pyganeti import errors
 from pyganeti.cmdlib.instance_common import InstanceLU
+from pyganeti.locking import Level
 from pyganeti.objects import model
 
 
 class LUInstanceRemove(InstanceLU):
     HPATH = "instance-remove"
+    NODE_LEVELS = (Level.NODE, Level.NODE_RES)
 
     def build_hooks_env(self) -> dict[str, Any]:
         env = super().build_hooks_env()

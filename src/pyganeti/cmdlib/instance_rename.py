@@ -101,6 +101,7 @@ class LUInstanceRename(InstanceLU):
 
 class LUInstanceReinstall(InstanceLU):
     HPATH = "instance-reinstall"
+    NODE_LEVELS = (Level.NODE,)
 
     def check_prereq(self) -> None:
         super().check_prereq()

@@ -17,5 +17,6 @@ class LUOsDiagnose(NoHooksLU):
     def exec(self) -> Any:
         fields = list(self.op.output_fields)
         ctx = LiveData(self.env.paths, self.rpc).context(
-            "os", fields, self.env.cfg.replica.view(), None)
+            "os", fields, self.env.cfg.replica.view(), None
+        )
         return legacy_query(ctx, "os", list(self.op.names or []), fields)
