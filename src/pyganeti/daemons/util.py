@@ -22,6 +22,7 @@ from pathlib import Path
 from pyganeti import errors
 from pyganeti.netutils import my_node_name, resolve
 from pyganeti.paths import Paths
+from pyganeti.unixpath import usable
 
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 30.0
@@ -46,7 +47,8 @@ def _unix_ready(path_of: Callable[[Paths], Path]) -> Callable[[Paths, list[str]]
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             sock.settimeout(0.5)
-            sock.connect(str(path_of(paths)))
+            with usable(path_of(paths)) as address:
+                sock.connect(address)
             return True
         except OSError:
             return False

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pyganeti import errors
+from pyganeti.unixpath import usable
 
 EOM = b"\x03"
 LUXI_VERSION = 3000000
@@ -116,4 +117,5 @@ async def start_unix_server(path: str, handler: Handler) -> asyncio.base_events.
     async def on_client(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
         await serve_connection(r, w, handler)
 
-    return await asyncio.start_unix_server(on_client, path=path, limit=MAX_MESSAGE)
+    with usable(path) as bind_path:
+        return await asyncio.start_unix_server(on_client, path=bind_path, limit=MAX_MESSAGE)

@@ -8,6 +8,7 @@ from typing import Any
 
 from pyganeti import errors
 from pyganeti.luxi import protocol
+from pyganeti.unixpath import usable
 
 
 class Transport:
@@ -28,7 +29,8 @@ class Transport:
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             try:
                 sock.settimeout(self.connect_timeout)
-                sock.connect(self.address)
+                with usable(self.address) as address:
+                    sock.connect(address)
                 sock.settimeout(self.rw_timeout)
                 return sock
             except (FileNotFoundError, ConnectionRefusedError) as err:

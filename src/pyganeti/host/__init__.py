@@ -1,0 +1,1 @@
+"""Declarative host configuration: typed records → /etc files, daemons and schedules."""

@@ -1,0 +1,107 @@
+"""Typed host configuration records, one module per service, with the seeds' helpers."""
+
+from pyganeti.host.records.ganeti import (
+    GanetiCleanerConfiguration,
+    GanetiConfdConfiguration,
+    GanetiConfiguration,
+    GanetiKvmdConfiguration,
+    GanetiLuxidConfiguration,
+    GanetiMetadConfiguration,
+    GanetiMondConfiguration,
+    GanetiNodedConfiguration,
+    GanetiRapiConfiguration,
+    GanetiWatcherConfiguration,
+    GanetiWconfdConfiguration,
+)
+from pyganeti.host.records.ganeti_os import (
+    DEFAULT_DEBOOTSTRAP_EXTRA_PKGS,
+    DEFAULT_DEBOOTSTRAP_HOOKS,
+    DEFAULT_DEBOOTSTRAP_VARIANTS,
+    DEFAULT_GANETI_OS,
+    DEFAULT_GUIX_VARIANTS,
+    DebootstrapConfiguration,
+    GanetiOs,
+    GanetiOsVariant,
+    LocalFile,
+    PlainFile,
+    debootstrap_os,
+    debootstrap_variant,
+    guix_os,
+    guix_variant,
+)
+from pyganeti.host.records.guest_vm import GuestVmConfiguration
+from pyganeti.host.records.host import HostConfiguration
+from pyganeti.host.records.libvirt import LibvirtConfiguration
+from pyganeti.host.records.qemu_binfmt import (
+    QemuBinfmtConfiguration,
+    QemuPlatform,
+    lookup_qemu_platforms,
+    qemu_platform_name,
+    qemu_platform_p,
+)
+from pyganeti.host.records.schema import Record
+from pyganeti.host.records.virtlog import VirtlogConfiguration
+
+# Every record type, in the order the reference documentation lists them.
+ALL_RECORDS: tuple[type[Record], ...] = (
+    HostConfiguration,
+    GanetiConfiguration,
+    GanetiNodedConfiguration,
+    GanetiConfdConfiguration,
+    GanetiWconfdConfiguration,
+    GanetiLuxidConfiguration,
+    GanetiRapiConfiguration,
+    GanetiKvmdConfiguration,
+    GanetiMondConfiguration,
+    GanetiMetadConfiguration,
+    GanetiWatcherConfiguration,
+    GanetiCleanerConfiguration,
+    GanetiOs,
+    GanetiOsVariant,
+    DebootstrapConfiguration,
+    PlainFile,
+    LocalFile,
+    LibvirtConfiguration,
+    VirtlogConfiguration,
+    QemuBinfmtConfiguration,
+    GuestVmConfiguration,
+)
+
+__all__ = [
+    "ALL_RECORDS",
+    "DEFAULT_DEBOOTSTRAP_EXTRA_PKGS",
+    "DEFAULT_DEBOOTSTRAP_HOOKS",
+    "DEFAULT_DEBOOTSTRAP_VARIANTS",
+    "DEFAULT_GANETI_OS",
+    "DEFAULT_GUIX_VARIANTS",
+    "DebootstrapConfiguration",
+    "GanetiCleanerConfiguration",
+    "GanetiConfdConfiguration",
+    "GanetiConfiguration",
+    "GanetiKvmdConfiguration",
+    "GanetiLuxidConfiguration",
+    "GanetiMetadConfiguration",
+    "GanetiMondConfiguration",
+    "GanetiNodedConfiguration",
+    "GanetiOs",
+    "GanetiOsVariant",
+    "GanetiRapiConfiguration",
+    "GanetiWatcherConfiguration",
+    "GanetiWconfdConfiguration",
+    "GuestVmConfiguration",
+    "HostConfiguration",
+    "LibvirtConfiguration",
+    "LocalFile",
+    "PlainFile",
+    "QemuBinfmtConfiguration",
+    "QemuPlatform",
+    "Record",
+    "VirtlogConfiguration",
+    "debootstrap_os",
+    "debootstrap_variant",
+    "guix_os",
+    "guix_variant",
+    "lookup_qemu_platforms",
+    "qemu_platform_name",
+    "qemu_platform_p",
+]
