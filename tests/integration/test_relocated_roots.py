@@ -28,13 +28,11 @@ def test_deep_root_and_two_independent_clusters(tmp_path: Path) -> None:
                 name,
                 check=True,
             )
-        listed = {
-            c: c.run(
-                "gnt-instance", "list", "--no-headers", "-o", "name", check=True
-            ).stdout.split()
+        listed = [
+            c.run("gnt-instance", "list", "--no-headers", "-o", "name", check=True).stdout.split()
             for c in (deep, other)
-        }
-        assert listed[deep] == ["a1"] and listed[other] == ["b1"]
+        ]
+        assert listed == [["a1"], ["b1"]]
         # Each cluster's node daemon serves its own loopback address.
         assert (
             deep.run("gnt-node", "list", "--no-headers", "-o", "pip", check=True).stdout
