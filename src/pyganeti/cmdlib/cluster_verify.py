@@ -165,10 +165,15 @@ class LUClusterVerifyGroup(LogicalUnit):
         self.feedback(f"* Gathering data ({len(nodes)} nodes)")
         hvs = list(cluster.get("enabled_hypervisors", []))
         all_hvparams = {hv: cluster.get("hvparams", {}).get(hv, {}) for hv in hvs}
+        # Only the storage directories of enabled templates must be allowed.
+        enabled = cluster.get("enabled_disk_templates", [])
         paths = [
-            p
-            for p in (cluster.get("file_storage_dir"), cluster.get("shared_file_storage_dir"))
-            if p
+            cluster[key]
+            for template, key in (
+                (model.DT_FILE, "file_storage_dir"),
+                (model.DT_SHARED_FILE, "shared_file_storage_dir"),
+            )
+            if template in enabled and cluster.get(key)
         ]
         running: dict[str, dict[str, Any]] = {}
         self.feedback("* Verifying node status")
