@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,15 +47,23 @@ class Cluster:
         env["GANETI_ROOT"] = str(self.paths.root)
         return env
 
-    def run(self, *argv: str, check: bool = False, timeout: float = 120,
-            stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *argv: str, check: bool = False, timeout: float = 120, stdin: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
         """Run a gnt-* (or pyganeti) command against this cluster."""
         exe = str(BIN / argv[0]) if (BIN / argv[0]).exists() else argv[0]
-        proc = subprocess.run([exe, *argv[1:]], env=self.env, capture_output=True,
-                              text=True, timeout=timeout, input=stdin)
+        proc = subprocess.run(
+            [exe, *argv[1:]],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            input=stdin,
+        )
         if check and proc.returncode != 0:
-            raise AssertionError(f"{' '.join(argv)} exited {proc.returncode}:\n"
-                                 f"{proc.stdout}\n{proc.stderr}")
+            raise AssertionError(
+                f"{' '.join(argv)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
+            )
         return proc
 
     def luxi(self) -> Client:
@@ -77,9 +87,13 @@ def make_cluster(root: Path) -> Cluster:
 
 
 @pytest.fixture
-def cluster(tmp_path: Path) -> Iterator[Cluster]:
-    handle = make_cluster(tmp_path / "root")
+def cluster() -> Iterator[Cluster]:
+    # A short root: Ganeti's own luxi client (a test peer) cannot reach unix sockets
+    # whose path exceeds sun_path, and pytest's tmp_path can be deep.
+    root = Path(tempfile.mkdtemp(prefix="pg-", dir="/tmp"))
+    handle = make_cluster(root)
     try:
         yield handle
     finally:
         handle.stop()
+        shutil.rmtree(root, ignore_errors=True)
