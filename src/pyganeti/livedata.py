@@ -4,6 +4,7 @@ fields actually need is collected (query.engine.required_data)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import time
@@ -12,12 +13,20 @@ from typing import Any, cast
 
 from pyganeti import errors
 from pyganeti.config.client import WConfdPool
+from pyganeti.objects import params
 from pyganeti.objects.model import ConfigDict
 from pyganeti.paths import Paths
 from pyganeti.query import fielddefs as fd
 from pyganeti.query.context import QueryContext
 from pyganeti.query.engine import required_data
 from pyganeti.rpc.client import RpcClient
+
+
+@functools.cache
+def _arch_bits() -> str:
+    # platform.architecture() forks `file` on every call: ask once per process.
+    return platform.architecture()[0]
+
 
 # The fake hypervisor says "user down"; the query layer speaks Ganeti's user_down.
 _STATE_NAMES = {"user down": "user_down"}
@@ -33,15 +42,17 @@ class LiveData:
         self, what: str, fields: list[str], config: ConfigDict, queue: Any, qfilter: Any = None
     ) -> QueryContext:
         needs = required_data(what, fields, qfilter)
-        ctx = QueryContext(
-            config=config, arch_info=(platform.architecture()[0], os.uname().machine)
-        )
+        ctx = QueryContext(config=config, arch_info=(_arch_bits(), os.uname().machine))
         online = [n for n in config["nodes"].values() if not n.get("offline")]
         unreachable: set[str] = set()
         if fd.DATA_LIVE_INSTANCES in needs:
             ctx.live_instances = self._instances(config, online, unreachable)
         if fd.DATA_LIVE_NODES in needs:
             ctx.live_nodes = self._nodes(config, online, unreachable)
+        if fd.DATA_CONSOLE in needs:
+            if ctx.live_instances is None:
+                ctx.live_instances = self._instances(config, online, unreachable)
+            ctx.console = self._consoles(config, ctx.live_instances)
         if fd.DATA_OS in needs:
             ctx.os_list = list(self._os_list(config, online, unreachable))
         if fd.DATA_JOBS in needs and queue is not None:
@@ -100,6 +111,26 @@ class LiveData:
                 continue
             live[node["uuid"]] = _flatten_node_info(res.payload or {})
         return live
+
+    def _consoles(
+        self, config: ConfigDict, live: Mapping[str, Mapping[str, Any]]
+    ) -> dict[str, Any]:
+        """How to reach the console of each running instance (from its node)."""
+        out: dict[str, Any] = {}
+        for inst in config["instances"].values():
+            state = live.get(inst["name"], {}).get("state")
+            node = config["nodes"].get(inst["primary_node"])
+            if state != "running" or node is None:
+                continue
+            disks = [config["disks"][u] for u in inst.get("disks", []) if u in config["disks"]]
+            filled = params.filled_instance(config["cluster"], inst, disks)  # type: ignore[arg-type]
+            try:
+                out[inst["name"]] = self.rpc.call(
+                    str(node["primary_ip"]), "instance_console_info", instance=filled
+                )
+            except errors.GenericError:
+                continue
+        return out
 
     def _os_list(
         self, config: ConfigDict, online: Sequence[Mapping[str, Any]], unreachable: set[str]
