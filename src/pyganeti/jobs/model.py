@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from pyganeti.opcodes.registry import summarize
+
 
 class Status(StrEnum):
     QUEUED = "queued"
@@ -146,7 +148,7 @@ class Job:
         return [entry for op in self.ops for entry in op.log if entry[0] > after]
 
     def summary(self) -> list[str]:
-        return [_op_summary(op.input) for op in self.ops]
+        return [summarize(op.input) for op in self.ops]
 
     def finalize_remaining(self, status: Status, result: Any) -> None:
         """Mark every unfinished opcode `status` with `result` (errors, cancels)."""
@@ -164,26 +166,6 @@ class Job:
         if getter is None:
             return None
         return getter(self)
-
-
-def _op_summary(op: dict[str, Any]) -> str:
-    op_id = str(op.get("OP_ID", "OP_UNKNOWN"))
-    name = op_id[3:] if op_id.startswith("OP_") else op_id
-    # The description field of the common opcodes (Ganeti's OP_DSC_FIELD).
-    for key in (
-        "instance_name",
-        "node_name",
-        "group_name",
-        "network_name",
-        "duration",
-        "name",
-        "os_name",
-        "cluster_name",
-        "kind",
-    ):
-        if key in op and op[key] is not None:
-            return f"{name}({op[key]})"
-    return name
 
 
 _FIELDS: dict[str, Any] = {

@@ -140,3 +140,18 @@ def from_dict(data: Mapping[str, Any]) -> OpCode:
             errors.ECODE_INVAL,
         )
     return lookup(data[OP_ID_KEY]).from_dict(data)
+
+
+def summarize(data: Mapping[str, Any]) -> str:
+    """Ganeti's summary of a wire opcode dict ("INSTANCE_STARTUP(inst1)") without
+    validating it: OP_ID without "OP_", plus the OP_DSC_FIELD value when it has one."""
+    op_id = str(data.get("OP_ID", ""))
+    text = op_id[3:] if op_id.startswith("OP_") else op_id
+    cls = OPCODES.get(op_id)
+    field = cls.OP_DSC_FIELD if cls is not None else None
+    if field is None:
+        return text
+    value = data.get(field)
+    if isinstance(value, list | tuple):
+        value = ",".join(str(item) for item in value)
+    return f"{text}({value})"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pyganeti.opcodes.registry import summarize
 from pyganeti.query.context import QueryContext
 from pyganeti.query.fielddefs import (
     DATA_JOBS,
@@ -25,56 +26,6 @@ PRIO_LOWEST = 19
 PRIO_HIGHEST = -20
 FINALIZED = frozenset(["success", "error", "canceled"])
 
-# The opcode parameter each opcode's summary names (Ganeti's OP_DSC_FIELD).
-SUMMARY_FIELDS: dict[str, str] = {
-    "OP_BACKUP_EXPORT": "instance_name",
-    "OP_BACKUP_PREPARE": "instance_name",
-    "OP_BACKUP_REMOVE": "instance_name",
-    "OP_CLUSTER_RENAME": "name",
-    "OP_CLUSTER_VERIFY_GROUP": "group_name",
-    "OP_GROUP_ADD": "group_name",
-    "OP_GROUP_ASSIGN_NODES": "group_name",
-    "OP_GROUP_EVACUATE": "group_name",
-    "OP_GROUP_REMOVE": "group_name",
-    "OP_GROUP_SET_PARAMS": "group_name",
-    "OP_GROUP_VERIFY_DISKS": "group_name",
-    "OP_INSTANCE_ACTIVATE_DISKS": "instance_name",
-    "OP_INSTANCE_CHANGE_GROUP": "instance_name",
-    "OP_INSTANCE_CONSOLE": "instance_name",
-    "OP_INSTANCE_CREATE": "instance_name",
-    "OP_INSTANCE_DEACTIVATE_DISKS": "instance_name",
-    "OP_INSTANCE_FAILOVER": "instance_name",
-    "OP_INSTANCE_GROW_DISK": "instance_name",
-    "OP_INSTANCE_MIGRATE": "instance_name",
-    "OP_INSTANCE_MOVE": "instance_name",
-    "OP_INSTANCE_REBOOT": "instance_name",
-    "OP_INSTANCE_RECREATE_DISKS": "instance_name",
-    "OP_INSTANCE_REINSTALL": "instance_name",
-    "OP_INSTANCE_REMOVE": "instance_name",
-    "OP_INSTANCE_REPLACE_DISKS": "instance_name",
-    "OP_INSTANCE_SET_PARAMS": "instance_name",
-    "OP_INSTANCE_SHUTDOWN": "instance_name",
-    "OP_INSTANCE_STARTUP": "instance_name",
-    "OP_NETWORK_ADD": "network_name",
-    "OP_NETWORK_CONNECT": "network_name",
-    "OP_NETWORK_DISCONNECT": "network_name",
-    "OP_NETWORK_REMOVE": "network_name",
-    "OP_NETWORK_SET_PARAMS": "network_name",
-    "OP_NODE_ADD": "node_name",
-    "OP_NODE_EVACUATE": "node_name",
-    "OP_NODE_MIGRATE": "node_name",
-    "OP_NODE_MODIFY_STORAGE": "node_name",
-    "OP_NODE_POWERCYCLE": "node_name",
-    "OP_NODE_REMOVE": "node_name",
-    "OP_NODE_SET_PARAMS": "node_name",
-    "OP_QUERY": "what",
-    "OP_QUERY_FIELDS": "what",
-    "OP_REPAIR_NODE_STORAGE": "node_name",
-    "OP_TAGS_GET": "name",
-    "OP_TAGS_SEARCH": "pattern",
-    "OP_TEST_ALLOCATOR": "iallocator",
-    "OP_TEST_DELAY": "duration",
-}
 
 _JOBS = frozenset([DATA_JOBS])
 
@@ -121,15 +72,7 @@ def job_priority(job: Mapping[str, Any]) -> int:
 
 def op_summary(op_input: Mapping[str, Any]) -> str:
     """Ganeti's opcode summary: OP_ID without "OP_", plus the describing parameter."""
-    op_id = str(op_input.get("OP_ID", ""))
-    text = op_id[3:] if op_id.startswith("OP_") else op_id
-    field = SUMMARY_FIELDS.get(op_id)
-    if field is None:
-        return text
-    value = op_input.get(field)
-    if isinstance(value, (list, tuple)):
-        value = ",".join(str(item) for item in value)
-    return f"{text}({value})"
+    return summarize(op_input)
 
 
 def _with_job(fn: Callable[[Mapping[str, Any]], Any]) -> Getter:
