@@ -7,6 +7,7 @@ after OP_CLUSTER_DESTROY has checked that nothing is left in the cluster.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -15,7 +16,7 @@ import uuid as uuidlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyganeti import CONFIG_VERSION, errors
+from pyganeti import CONFIG_VERSION, errors, masterip
 from pyganeti.certs import generate_cluster_cert
 from pyganeti.config.store import ConfigStore
 from pyganeti.hypervisor.registry import get_hypervisor_class, known_hypervisors
@@ -280,6 +281,9 @@ def init_cluster(paths: Paths, opts: InitOptions, start_daemons: bool = True) ->
             fh.write(node_name + "\n")
     ConfigStore.initialise(paths, config)  # type: ignore[arg-type]
     write_ssconf(paths, ssconf_values(config))
+    warning = masterip.activate(config["cluster"])
+    if warning:
+        print(f"Warning: {warning}")
     if start_daemons:
         from pyganeti.daemons import util
 
@@ -293,9 +297,13 @@ def init_cluster(paths: Paths, opts: InitOptions, start_daemons: bool = True) ->
 
 def finalize_destroy(paths: Paths) -> None:
     """Stop every daemon and remove the cluster's files (after OP_CLUSTER_DESTROY)."""
+    import json
+
     from pyganeti.daemons import util
 
     util.stop_all(paths)
+    with contextlib.suppress(OSError, ValueError, KeyError):
+        masterip.deactivate(json.loads(paths.config_file.read_bytes())["cluster"])
     for path in (
         paths.config_file,
         paths.config_journal,

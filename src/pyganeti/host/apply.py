@@ -3,6 +3,7 @@ restart exactly the services whose definition or configuration files changed."""
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import json
@@ -16,6 +17,7 @@ from pyganeti.host.layout import HostLayout, save_services, service_to_json, wri
 from pyganeti.host.managers import ServiceManager
 from pyganeti.host.records.host import HostConfiguration
 from pyganeti.host.render.files import FileSpec
+from pyganeti.host.render.os_providers import OS_TARGET_DIR
 from pyganeti.host.render.services import HostPlan, Service, ServiceKind, expand
 from pyganeti.paths import Paths
 
@@ -31,6 +33,9 @@ class ApplyReport:
     started: list[str] = field(default_factory=list)
     stopped: list[str] = field(default_factory=list)
     restarted: list[str] = field(default_factory=list)
+    # Services whose program is missing on this host: "name: reason", never started.
+    unavailable: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -46,6 +51,8 @@ class ApplyReport:
             lines += [f"{verb}{label} {item}" for item in items]
         if not any((self.written, self.removed, self.started, self.stopped, self.restarted)):
             lines.append("nothing to do")
+        lines += [f"not starting {item}" for item in self.unavailable]
+        lines += [f"note: {note}" for note in self.notes]
         lines += [f"error: {e}" for e in self.errors]
         return "\n".join(lines)
 
@@ -130,7 +137,7 @@ def apply_host(
     plan: HostPlan = expand(host, str(root))
     layout = HostLayout(root)
     manifest = _load_manifest(layout)
-    report = ApplyReport(dry_run)
+    report = ApplyReport(dry_run, notes=list(plan.notes))
     files = {spec.path: spec for spec in plan.files}
 
     changed_files: list[FileSpec] = []
@@ -151,11 +158,17 @@ def apply_host(
     old_prints: dict[str, str] = manifest.get("services", {})
     new_prints = {s.name: fingerprint(s, files) for s in plan.services}
     report.stopped = [name for name in old_prints if name not in new_prints]
-    new_services = [s for s in plan.services if s.name not in old_prints]
-    changed_services = [
-        s
+    # A service whose program went missing is stopped rather than left running stale.
+    report.stopped += [
+        s.name
         for s in plan.services
-        if s.name in old_prints and old_prints[s.name] != new_prints[s.name]
+        if s.unavailable and s.name in old_prints and old_prints[s.name] != new_prints[s.name]
+    ]
+    runnable = [s for s in plan.services if s.unavailable is None]
+    report.unavailable = [f"{s.name}: {s.unavailable}" for s in plan.services if s.unavailable]
+    new_services = [s for s in runnable if s.name not in old_prints]
+    changed_services = [
+        s for s in runnable if s.name in old_prints and old_prints[s.name] != new_prints[s.name]
     ]
     report.started = [s.name for s in _start_order(new_services)]
     report.restarted = [s.name for s in _start_order(changed_services)]
@@ -174,6 +187,11 @@ def apply_host(
         _write(root, spec)
     for rel in report.removed:
         (root / rel).unlink(missing_ok=True)
+        parent = (root / rel).parent
+        # An OS provider directory left empty would show up as an invalid OS.
+        if parent.parent == root / OS_TARGET_DIR:
+            with contextlib.suppress(OSError):
+                parent.rmdir()
     if plan.ganeti:
         Paths.from_root(root).ensure_dirs()
     for service in plan.services:

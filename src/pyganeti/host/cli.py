@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("name", nargs="?")
     status.add_argument("--json", action="store_true")
     status.add_argument("--root", type=Path, default=argparse.SUPPRESS)
-    for action in ("start", "stop", "restart", "force-start"):
+    for action in ("start", "stop", "restart", "enable", "disable", "force-start"):
         p = sub.add_parser(action, help=f"{action} service NAME")
         p.add_argument("name")
         p.add_argument("--root", type=Path, default=argparse.SUPPRESS)
@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _format_status(entry: dict[str, Any]) -> str:
     parts = [f"{entry['name']}: {entry['status']}"]
+    if entry.get("enabled") is False:
+        parts.append("disabled")
+    if entry.get("unavailable"):
+        parts.append(f"unavailable ({entry['unavailable']})")
+    if entry.get("note"):
+        parts.append(str(entry["note"]))
     if entry.get("pid"):
         parts.append(f"pid {entry['pid']}")
     if entry.get("schedule"):
@@ -61,7 +67,9 @@ def _force_start(manager: ServiceManager, root: Path, name: str) -> Any:
         raise HostApplyError(f"no service {name!r} is configured under {root}")
     command = services[name].command
     extra = tuple(o for o in FORCE_START_OPTIONS if o not in command)
-    return manager.start(name, (command[0], *extra, *command[1:]))
+    # The options follow the program, which may be several words (python -m module).
+    n = 3 if command[1:2] == ("-m",) else 1
+    return manager.start(name, (*command[:n], *extra, *command[n:]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
             result = manager.start(args.name)
         elif args.action == "stop":
             result = manager.stop(args.name)
+        elif args.action == "enable":
+            result = manager.enable(args.name)
+        elif args.action == "disable":
+            result = manager.disable(args.name)
         else:
             result = manager.restart(args.name)
         if isinstance(result, dict):

@@ -76,6 +76,9 @@ def service_from_json(data: dict[str, Any]) -> Service:
         aliases=tup("aliases"),
         directories=tup("directories"),
         config_files=tup("config_files"),
+        pid_file=data.get("pid_file"),
+        benign_exits=tuple(int(c) for c in tup("benign_exits")),
+        unavailable=data.get("unavailable"),
     )
 
 

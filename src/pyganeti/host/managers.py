@@ -1,7 +1,7 @@
 """Service managers: the embedded supervisor, or systemd where it is PID 1.
 
-Both take the same requests (start, stop, restart, status, force-start); `pick_manager`
-chooses systemd only for the real root of a machine booted with it.
+Both take the same requests (start, stop, restart, status, enable, disable, force-start);
+`pick_manager` chooses systemd only for the real root of a machine booted with it.
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ class ServiceManager(Protocol):
 
     def status(self, name: str | None = None) -> Any: ...
 
+    def enable(self, name: str) -> Any: ...
+
+    def disable(self, name: str) -> Any: ...
+
 
 class EmbeddedManager:
     """Drives the embedded supervisor of a root (started on first install)."""
@@ -56,6 +60,12 @@ class EmbeddedManager:
 
     def status(self, name: str | None = None) -> Any:
         return control.request(self.layout, "status", name=name)
+
+    def enable(self, name: str) -> Any:
+        return control.request(self.layout, "enable", name=name)
+
+    def disable(self, name: str) -> Any:
+        return control.request(self.layout, "disable", name=name)
 
 
 class SystemdManager:
@@ -99,6 +109,13 @@ class SystemdManager:
 
     def restart(self, name: str) -> Any:
         return self._run("restart", self._unit(name))
+
+    def enable(self, name: str) -> Any:
+        return self._run("unmask", "--runtime", self._unit(name))
+
+    def disable(self, name: str) -> Any:
+        # Shepherd's disable refuses later starts: systemd's equivalent is a (runtime) mask.
+        return self._run("mask", "--runtime", self._unit(name))
 
     def status(self, name: str | None = None) -> Any:
         names = [name] if name is not None else sorted(self._kinds)

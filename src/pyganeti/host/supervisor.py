@@ -3,6 +3,8 @@
 One asyncio process per root runs the services of the last apply: daemons (respawned
 only when their record says so, with a give-up rule), oneshots with stop actions, and
 cron-scheduled jobs. Commands arrive as one JSON line per connection on a unix socket.
+Daemons with a pid file (Ganeti's) are also known by it, since daemon-util starts and
+stops them as well: status, stop and start look at whoever holds it.
 """
 
 from __future__ import annotations
@@ -46,19 +48,79 @@ class Unit:
     quick_deaths: list[float] = field(default_factory=list)
     watcher: asyncio.Task[None] | None = None
     override: tuple[str, ...] | None = None  # a one-time command line (force-start)
+    # Shepherd's disable: `start` refuses the service (force-start still runs it).
+    enabled: bool = True
+    note: str | None = None  # why the last run ended, when that was no failure
+
+    def own_pid(self) -> int | None:
+        """The pid of the daemon this supervisor started, while it runs."""
+        if self.process is not None and self.process.returncode is None:
+            return self.process.pid
+        return None
+
+    def pid(self) -> int | None:
+        """The running daemon's pid: ours, else the pid file's live holder."""
+        return self.own_pid() or pid_file_holder(self.service)
 
     def describe(self) -> dict[str, Any]:
+        pid = self.pid() if self.service.kind is ServiceKind.DAEMON else None
+        status = self.status
+        if pid is not None:
+            status = "running"
+        elif status == "running":  # our child is gone but its watcher has not run yet
+            status = "stopped"
         return {
             "name": self.service.name,
             "kind": self.service.kind.value,
-            "status": self.status,
-            "pid": self.process.pid if self.process and self.process.returncode is None else None,
+            "status": status,
+            "enabled": self.enabled,
+            "note": None if pid is not None else self.note,
+            "unavailable": self.service.unavailable,
+            "pid": pid,
             "last_exit": self.last_exit,
             "last_run": self.last_run,
             "respawn": self.service.respawn,
             "schedule": self.service.schedule,
             "command": list(self.override or self.service.command),
         }
+
+
+def _cmdline(pid: int) -> bytes | None:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` is a live process (a zombie is not)."""
+    cmdline = _cmdline(pid)
+    if cmdline is None:
+        return False
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def pid_file_holder(service: Service) -> int | None:
+    """The live process named by the service's pid file, if it runs this service's program.
+
+    A stale pid file may name a reused pid: only a process whose command line holds the
+    service's program (its path, or its module for `python -m`) counts.
+    """
+    if service.pid_file is None:
+        return None
+    try:
+        pid = int(Path(service.pid_file).read_text().strip())
+    except (OSError, ValueError):
+        return None
+    cmdline = _cmdline(pid) if pid > 0 else None
+    if cmdline is None or not _alive(pid):
+        return None
+    words = service.command[:3] if service.command[1:2] == ("-m",) else service.command[:1]
+    marker = words[-1].encode()
+    return pid if marker in cmdline.split(b"\0") else None
 
 
 def cron_due(schedule: str, moment: datetime.datetime) -> bool:
@@ -135,6 +197,21 @@ class Supervisor:
     async def start(self, name: str, override: tuple[str, ...] | None = None) -> dict[str, Any]:
         unit = self.unit(name)
         kind = unit.service.kind
+        if unit.service.unavailable is not None:
+            raise RuntimeError(f"{unit.service.name} cannot run here: {unit.service.unavailable}")
+        if not unit.enabled and override is None:
+            raise RuntimeError(
+                f"{unit.service.name} is disabled; enable it first (force-start still works)"
+            )
+        external = pid_file_holder(unit.service) if unit.own_pid() is None else None
+        if external is not None:
+            # Started outside the supervisor (daemon-util): it already runs.
+            if override is not None:
+                raise RuntimeError(
+                    f"{unit.service.name} is running (pid {external}); stop it before a"
+                    " forced start"
+                )
+            return unit.describe()
         if kind is ServiceKind.SCHEDULE:
             unit.wanted, unit.status = True, "enabled"
         elif kind is ServiceKind.ONESHOT:
@@ -145,6 +222,7 @@ class Supervisor:
                     raise RuntimeError(f"{unit.service.name}: start command exited {code}")
         elif unit.process is None or unit.process.returncode is not None:
             unit.wanted, unit.override, unit.quick_deaths = True, override, []
+            unit.note = None
             await self._start_daemon(unit)
         elif override is not None:
             raise RuntimeError(f"{unit.service.name} is running; stop it before a forced start")
@@ -167,6 +245,15 @@ class Supervisor:
         unit.last_exit = code
         if not unit.wanted:
             unit.status = "stopped"
+            return
+        if code == 0 and not unit.service.respawn:
+            # Ganeti daemons exit 0 when told to stop (e.g. by daemon-util stop-all).
+            unit.status, unit.wanted = "stopped", False
+            return
+        if code in unit.service.benign_exits:
+            # e.g. no cluster yet, or not the master: the daemon is not for this node now.
+            unit.status, unit.wanted = "stopped", False
+            unit.note = f"exited {code}: not for this node now (see its log)"
             return
         unit.status = "failed"
         if not unit.service.respawn or unit.override is not None:
@@ -199,7 +286,29 @@ class Supervisor:
             unit.status = "stopped"
         else:
             await self._terminate(unit)
+            await self._terminate_external(unit)
             unit.override = None
+        return unit.describe()
+
+    async def _terminate_external(self, unit: Unit) -> None:
+        """Stop the pid file's holder when it is not our child (daemon-util started it)."""
+        pid = pid_file_holder(unit.service)
+        if pid is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while pid_file_holder(unit.service) == pid and _alive(pid):
+            if time.monotonic() > deadline:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                break
+            await asyncio.sleep(0.05)
+        unit.status = "stopped"
+
+    def set_enabled(self, name: str, enabled: bool) -> dict[str, Any]:
+        unit = self.unit(name)
+        unit.enabled = enabled
         return unit.describe()
 
     async def _terminate(self, unit: Unit) -> None:
@@ -269,6 +378,8 @@ class Supervisor:
             return await self.stop(name)
         if op == "restart":
             return await self.restart(name)
+        if op in ("enable", "disable"):
+            return self.set_enabled(name, op == "enable")
         raise ValueError(f"unknown operation {op!r}")
 
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

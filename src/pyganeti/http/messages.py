@@ -65,7 +65,9 @@ class Response:
 
     @classmethod
     def json(cls, data: Any, status: int = 200) -> Response:
-        return cls(status, json_bytes(data), [("Content-Type", "application/json")])
+        # Ganeti's serializer ends every JSON document with a newline; clients compare
+        # bodies such as RAPI's "2\n" byte for byte.
+        return cls(status, json_bytes(data) + b"\n", [("Content-Type", "application/json")])
 
     @classmethod
     def text(cls, text: str, status: int = 200) -> Response:

@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from pyganeti import errors
-from pyganeti.osprovider.discovery import SCRIPTS
+from pyganeti.osprovider.discovery import SCRIPTS, VARIANTS_FILE
 from pyganeti.paths import Paths
 
 
@@ -19,7 +19,9 @@ def builtin_os_names() -> list[str]:
 def install_builtin_os(paths: Paths, name: str = "noop") -> Path:
     """Copy built-in OS `name` into the first OS search directory; returns its directory.
 
-    Re-installing replaces the previous copy.
+    Re-installing replaces the previous copy. A built-in OS that ships no variants.list
+    (guix) gets a link to the one in its variants directory, which the host configuration
+    renders (etc/ganeti/instance-NAME/variants/variants.list, ganeti-instance-guix's layout).
     """
     source = resources.files("pyganeti.osprovider") / "builtin" / name
     if not source.is_dir():
@@ -39,6 +41,8 @@ def install_builtin_os(paths: Paths, name: str = "noop") -> Path:
         dest.write_bytes(entry.read_bytes())
         # Package installs may drop the exec bit: scripts get it back explicitly.
         dest.chmod(0o755 if entry.name in SCRIPTS else 0o644)
+    if not (source / VARIANTS_FILE).is_file():
+        (staging / VARIANTS_FILE).symlink_to(paths.os_variants_dir(name) / VARIANTS_FILE)
     if target.exists():
         shutil.rmtree(target)
     staging.rename(target)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +16,7 @@ import pytest
 
 from pyganeti.host import control
 from pyganeti.host.cli import main
+from pyganeti.host.errors import HostApplyError
 from pyganeti.host.layout import HostLayout
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "guix-system-test.toml"
@@ -27,11 +30,16 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     bin_dir.mkdir()
     for tool in TOOLS:
         fake = bin_dir / f"ganeti-{tool}"
+        # Python, not sh + exec sleep: like a real daemon it keeps its command line,
+        # which is how a pid file's holder is recognised.
         fake.write_text(
-            '#!/bin/sh\necho "$(basename "$0") $*" >> "$GANETI_ROOT/argv.log"\nexec sleep 300\n'
+            f"#!{sys.executable}\n"
+            "import os, sys, time\n"
+            "with open(os.environ['GANETI_ROOT'] + '/argv.log', 'a') as log:\n"
+            "    log.write(' '.join([os.path.basename(sys.argv[0]), *sys.argv[1:]]) + '\\n')\n"
+            "time.sleep(300)\n"
         )
         fake.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
     root = tmp_path / "root"
     yield root
     layout = HostLayout(root)
@@ -39,7 +47,7 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         pid = int(layout.pid_file.read_text())
         try:
             control.request(layout, "shutdown", timeout=30)
-        except control.HostApplyError:
+        except HostApplyError:
             os.kill(pid, signal.SIGTERM)
         for _ in range(400):
             if not _alive(pid):
@@ -57,6 +65,21 @@ def _alive(pid: int) -> bool:
     # A zombie (exited, not yet reaped) counts as gone.
     stat = Path(f"/proc/{pid}/stat")
     return stat.exists() and stat.read_text().split(") ")[-1][0] != "Z"
+
+
+def _standin_host_file(root: Path) -> Path:
+    """The Guix system test's host file, each service's package being the stand-ins'
+    prefix (the real daemons are driven by tests/integration/test_host_guix_system.py)."""
+    prefix = root.parent
+    text = EXAMPLE.read_text().replace(
+        "[ganeti.rapi-configuration]\n", f'[ganeti.rapi-configuration]\nganeti = "{prefix}"\n'
+    )
+    for tool in TOOLS:
+        if tool != "rapi":
+            text += f'\n[ganeti.{tool}-configuration]\nganeti = "{prefix}"\n'
+    host_file = prefix / "host.toml"
+    host_file.write_text(text)
+    return host_file
 
 
 def _status(root: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, object]]:
@@ -79,11 +102,12 @@ def _wait(predicate: object, what: str) -> None:
 
 
 def test_apply_and_control(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["apply", str(EXAMPLE), "--root", str(root), "--dry-run"]) == 0
+    host_file = _standin_host_file(root)
+    assert main(["apply", str(host_file), "--root", str(root), "--dry-run"]) == 0
     assert "would start ganeti-wconfd" in capsys.readouterr().out
     assert not root.exists()
 
-    assert main(["apply", str(EXAMPLE), "--root", str(root)]) == 0
+    assert main(["apply", str(host_file), "--root", str(root)]) == 0
     out = capsys.readouterr().out
     assert f"+{root}/srv/ganeti/file-storage" in out
     assert (root / "etc/ganeti/instance-guix/variants/variants.list").read_text() == "default\n"
@@ -98,7 +122,7 @@ def test_apply_and_control(root: Path, capsys: pytest.CaptureFixture[str]) -> No
     ]
 
     # Re-applying the same file changes nothing and restarts nothing.
-    assert main(["apply", str(EXAMPLE), "--root", str(root)]) == 0
+    assert main(["apply", str(host_file), "--root", str(root)]) == 0
     assert capsys.readouterr().out.strip() == "nothing to do"
     assert _status(root, capsys)["ganeti-noded"]["pid"] == status["ganeti-noded"]["pid"]
 
@@ -114,6 +138,44 @@ def test_apply_and_control(root: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert "stop it before a forced start" in capsys.readouterr().err
     assert main(["force-start", "ganeti-noded", "--root", str(root)]) == 1
     assert "has no force-start action" in capsys.readouterr().err
+
+    # Shepherd's disable: start is refused, force-start still runs; enable undoes it.
+    assert main(["stop", "ganeti-wconfd", "--root", str(root)]) == 0
+    assert main(["disable", "ganeti-wconfd", "--root", str(root)]) == 0
+    capsys.readouterr()
+    assert main(["start", "ganeti-wconfd", "--root", str(root)]) == 1
+    assert "ganeti-wconfd is disabled; enable it first" in capsys.readouterr().err
+    assert _status(root, capsys)["ganeti-wconfd"]["status"] == "stopped"
+    assert main(["force-start", "ganeti-wconfd", "--root", str(root)]) == 0
+    assert _status(root, capsys)["ganeti-wconfd"]["status"] == "running"
+    assert main(["enable", "ganeti-wconfd", "--root", str(root)]) == 0
+    assert _status(root, capsys)["ganeti-wconfd"]["enabled"] is True
+
+    # A daemon started outside the supervisor (daemon-util) is known by its pid file:
+    # status shows it, start leaves it alone, stop stops it.
+    assert main(["stop", "ganeti-luxid", "--root", str(root)]) == 0
+    outside = subprocess.Popen(
+        [str(root.parent / "bin/ganeti-luxid"), "--started-by-daemon-util"],
+        env={**os.environ, "GANETI_ROOT": str(root)},
+        start_new_session=True,
+    )
+    try:
+        pid_file = root / "var/run/ganeti/ganeti-luxid.pid"
+        pid_file.parent.mkdir(parents=True, exist_ok=True)
+        pid_file.write_text(f"{outside.pid}\n")
+        assert _status(root, capsys)["ganeti-luxid"]["pid"] == outside.pid
+        assert main(["start", "ganeti-luxid", "--root", str(root)]) == 0
+        assert _status(root, capsys)["ganeti-luxid"]["pid"] == outside.pid
+        assert main(["stop", "ganeti-luxid", "--root", str(root)]) == 0
+        assert outside.wait(timeout=30) == -signal.SIGTERM
+        assert _status(root, capsys)["ganeti-luxid"]["status"] == "stopped"
+        # A stale pid file naming some other live process is not trusted.
+        pid_file.write_text(f"{os.getpid()}\n")
+        assert _status(root, capsys)["ganeti-luxid"]["pid"] is None
+    finally:
+        if outside.poll() is None:
+            outside.kill()
+            outside.wait()
 
     # Restart gives a new process; unknown names are errors naming the services.
     old = _status(root, capsys)["ganeti-rapi"]["pid"]

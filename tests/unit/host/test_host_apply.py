@@ -39,6 +39,12 @@ class RecordingManager:
     def status(self, name: str | None = None) -> Any:
         return []
 
+    def enable(self, name: str) -> Any:
+        self.calls.append(("enable", name))
+
+    def disable(self, name: str) -> Any:
+        self.calls.append(("disable", name))
+
 
 BASE = """\
 [ganeti]
@@ -74,9 +80,16 @@ def test_first_apply_writes_files_dirs_and_starts_everything(tmp_path: Path) -> 
     ).is_dir()
     assert (tmp_path / "etc/libvirt/virtlogd.conf").exists()
     started = [n for op, n in manager.calls if op == "start"]
-    assert started[0] == "ganeti-noded" and "virtlogd" in started and len(started) == 12
-    assert started.index("ganeti-watcher") > started.index("virtlogd")  # schedules last
-    assert {s.name for s in manager.installed} == set(started)
+    assert started[0] == "ganeti-noded"
+    assert {"ganeti-wconfd", "ganeti-luxid", "ganeti-rapi", "virtlogd"} <= set(started)
+    # Everything runnable starts; what pyganeti lacks (yet) is named, never started.
+    runnable = {s.name for s in manager.installed if s.unavailable is None}
+    assert set(started) == runnable and len(started) == len(runnable)
+    missing = [s for s in manager.installed if s.unavailable is not None]
+    for service in missing:
+        assert f"not starting {service.name}: {service.unavailable}" in report.summary()
+    if "ganeti-watcher" in started:
+        assert started.index("ganeti-watcher") > started.index("virtlogd")  # schedules last
 
 
 def test_reapply_is_a_no_op(tmp_path: Path) -> None:
@@ -84,7 +97,8 @@ def test_reapply_is_a_no_op(tmp_path: Path) -> None:
     manager = RecordingManager()
     report = apply_host(loads_host(BASE), tmp_path, manager)
     assert manager.calls == [] and report.written == []
-    assert report.summary() == "nothing to do"
+    assert report.summary().splitlines()[0] == "nothing to do"
+    assert all(line.startswith("not starting ") for line in report.summary().splitlines()[1:])
 
 
 def test_only_changed_services_restart(tmp_path: Path) -> None:
@@ -95,7 +109,8 @@ def test_only_changed_services_restart(tmp_path: Path) -> None:
     # virtlogd restarts because its configuration file changed, rapi because its
     # command line did; nothing else is touched.
     assert sorted(manager.calls) == [("restart", "ganeti-rapi"), ("restart", "virtlogd")]
-    assert report.written == ["etc/libvirt/virtlogd.conf"]
+    # etc/default/ganeti holds the daemons' options for daemon-util: RAPI's port changed.
+    assert report.written == ["etc/default/ganeti", "etc/libvirt/virtlogd.conf"]
     assert "-max_clients = 1024" in report.summary() and "+max_clients = 9" in report.summary()
 
 
@@ -132,10 +147,47 @@ def test_start_failures_are_reported_and_the_rest_still_starts(tmp_path: Path) -
     manager.fail_start = {"ganeti-noded"}
     report = apply_host(loads_host(BASE), tmp_path, manager)
     assert report.errors == ["starting ganeti-noded: ganeti-noded: cannot run"]
-    assert ("start", "ganeti-confd") in manager.calls
+    assert ("start", "ganeti-wconfd") in manager.calls
 
 
 def test_apply_without_manager_is_refused(tmp_path: Path) -> None:
     with pytest.raises(HostApplyError, match="needs a service manager"):
         apply_host(loads_host(BASE), tmp_path, None)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_os_providers_and_daemon_defaults_are_installed(tmp_path: Path) -> None:
+    apply_host(loads_host(BASE), tmp_path, RecordingManager())
+    guix = tmp_path / "srv/ganeti/os/guix"
+    assert os.access(guix / "create", os.X_OK) and (guix / "ganeti_api_version").read_text() == (
+        "20\n"
+    )
+    listing = guix / "variants.list"
+    assert os.readlink(listing) == f"{tmp_path}/etc/ganeti/instance-guix/variants/variants.list"
+    assert listing.read_text() == "default\n"
+    defaults = (tmp_path / "etc/default/ganeti").read_text()
+    assert "RAPI_ARGS='--port 5080 --bind 0.0.0.0 --max-clients 20 --no-ssl'" in defaults
+    # The noop provider ships with pyganeti but is only installed when configured.
+    assert not (tmp_path / "srv/ganeti/os/noop").exists()
+
+
+def test_unknown_os_provider_gets_its_files_and_a_note(tmp_path: Path) -> None:
+    host = loads_host(
+        '[ganeti]\n[[ganeti.os]]\nname = "custom"\nextension = ".conf"\n'
+        '[[ganeti.os.variants]]\nname = "foo"\nconfiguration = { content = "this is fine" }\n'
+    )
+    report = apply_host(host, tmp_path, RecordingManager())
+    variants = tmp_path / "etc/ganeti/instance-custom/variants"
+    assert (variants / "foo.conf").read_text() == "this is fine"
+    assert (variants / "variants.list").read_text() == "foo\n"
+    assert not (tmp_path / "srv/ganeti/os/custom").exists()
+    assert "note: OS provider 'custom' is installed neither with pyganeti nor" in report.summary()
+
+
+def test_dropped_os_provider_directory_goes_away(tmp_path: Path) -> None:
+    apply_host(loads_host(BASE), tmp_path, RecordingManager())
+    assert (tmp_path / "srv/ganeti/os/guix/create").exists()
+    no_os = BASE.replace("[ganeti]\n", "[ganeti]\nos = []\n")
+    report = apply_host(loads_host(no_os), tmp_path, RecordingManager())
+    assert "srv/ganeti/os/guix/create" in report.removed
+    assert not (tmp_path / "srv/ganeti/os/guix").exists()

@@ -6,6 +6,7 @@ import asyncio
 import datetime
 import os
 import signal
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,54 @@ def test_missing_program_fails_clearly(tmp_path: Path) -> None:
         assert s.unit("x").status == "failed"
 
     asyncio.run(run())
+
+
+def test_benign_and_clean_exits_are_not_failures(tmp_path: Path) -> None:
+    # Ganeti daemons exit 5 without a cluster and 11 off the master: "stopped", with a
+    # note; exit 0 (told to stop by daemon-util) is stopped too; anything else failed.
+    def ganeti(name: str, code: int) -> Service:
+        return Service(name, ServiceKind.DAEMON, ("sh", "-c", f"exit {code}"), benign_exits=(5, 11))
+
+    async def run() -> None:
+        s = _supervisor(tmp_path, ganeti("a", 5), ganeti("b", 0), ganeti("c", 1))
+        for name in ("a", "b", "c"):
+            await s.start(name)
+        await _until(lambda: all(s.unit(n).last_exit is not None for n in "abc"), "exits")
+        assert [s.status(n)["status"] for n in "abc"] == ["stopped", "stopped", "failed"]
+        assert "not for this node now" in s.status("a")["note"]
+        assert s.status("c")["note"] is None
+
+    asyncio.run(run())
+
+
+def test_unavailable_service_is_refused_with_its_reason(tmp_path: Path) -> None:
+    service = Service(
+        "ganeti-mond", ServiceKind.DAEMON, ("true",), unavailable="not implemented yet"
+    )
+
+    async def run() -> None:
+        s = _supervisor(tmp_path, service)
+        with pytest.raises(RuntimeError, match="ganeti-mond cannot run here: not implemented"):
+            await s.start("ganeti-mond")
+        assert s.status("ganeti-mond")["status"] == "stopped"
+
+    asyncio.run(run())
+
+
+def test_pid_file_holder_must_run_the_service_program(tmp_path: Path) -> None:
+    pid_file = tmp_path / "d.pid"
+    service = Service("d", ServiceKind.DAEMON, ("sleep", "100"), pid_file=str(pid_file))
+    assert sup.pid_file_holder(service) is None  # no pid file
+    pid_file.write_text("garbage\n")
+    assert sup.pid_file_holder(service) is None
+    # This test process is alive but is not `sleep`: a stale pid file is not trusted.
+    pid_file.write_text(f"{os.getpid()}\n")
+    assert sup.pid_file_holder(service) is None
+    proc = subprocess.Popen(["sleep", "100"])
+    try:
+        pid_file.write_text(f"{proc.pid}\n")
+        assert sup.pid_file_holder(service) == proc.pid
+    finally:
+        proc.kill()
+        proc.wait()
+    assert sup.pid_file_holder(service) is None  # gone

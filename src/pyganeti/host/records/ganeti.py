@@ -24,7 +24,8 @@ from pyganeti.host.records.schema import (
 DEFAULT_SSL_FILE = "/var/lib/ganeti/server.pem"
 
 PACKAGE_DOC = (
-    "The package providing this service's commands. A plain name (the default) means"
+    "The package providing this service's commands. The default, ganeti, is pyganeti"
+    " itself (its programs run with the Python running pyganeti); another plain name means"
     " the commands are found on PATH; a value containing '/' is an installation prefix"
     " whose bin/ holds them (e.g. a virtualenv)."
 )

@@ -339,22 +339,27 @@ def guix_os(variants: tuple[GanetiOsVariant, ...] | list[GanetiOsVariant]) -> Ga
 # the Ganeti hosts' SSH keys (what Guix's dynamic.scm example provides).
 _GUIX_DYNAMIC_SCM = """\
 ;; Guix System configuration for a Ganeti KVM instance: SSH server, serial console,
-;; and root login for the keys of the Ganeti hosts (/etc/ssh/authorized_keys.d/root).
+;; and root login for the Ganeti host's SSH keys (/root/.ssh/authorized_keys).
+;; The guix OS provider's create script sets INSTANCE_NAME, TARGET_DEVICE (the disk
+;; GRUB goes to), FS_TYPE and ROOT_LABEL (the root file system it made).
 (use-modules (gnu))
 (use-service-modules networking ssh)
 
+(define (env name default)
+  (or (getenv name) default))
+
 (operating-system
-  (host-name (or (getenv "INSTANCE_NAME") "guix"))
+  (host-name (env "INSTANCE_NAME" "guix"))
   (timezone "Etc/UTC")
   (bootloader (bootloader-configuration
                (bootloader grub-bootloader)
-               (targets '("/dev/vda"))
+               (targets (list (env "TARGET_DEVICE" "/dev/vda")))
                (terminal-outputs '(console serial))))
   (kernel-arguments '("console=ttyS0"))
   (file-systems (cons (file-system
-                        (device "/dev/vda1")
+                        (device (file-system-label (env "ROOT_LABEL" "guix-root")))
                         (mount-point "/")
-                        (type "ext4"))
+                        (type (env "FS_TYPE" "ext4")))
                       %base-file-systems))
   (services
    (append (list (service dhcp-client-service-type)
@@ -362,7 +367,7 @@ _GUIX_DYNAMIC_SCM = """\
                           (openssh-configuration
                            (permit-root-login 'prohibit-password)
                            (authorized-keys
-                            `(("root" ,(local-file "/etc/ssh/authorized_keys.d/root"))))))
+                            `(("root" ,(local-file "/root/.ssh/authorized_keys")))))))
            %base-services)))
 """
 

@@ -1,6 +1,9 @@
-"""/etc/ganeti files: file-storage-paths, and each OS provider's variants and variants.list."""
+"""/etc files of Ganeti: file-storage-paths, each OS provider's variants and variants.list,
+and /etc/default/ganeti (the daemons' options, for daemon-util)."""
 
 from __future__ import annotations
+
+import shlex
 
 from pyganeti.host.records.ganeti import GanetiConfiguration
 from pyganeti.host.records.ganeti_os import (
@@ -9,8 +12,9 @@ from pyganeti.host.records.ganeti_os import (
     LocalFile,
     PlainFile,
 )
+from pyganeti.host.render.commands import DAEMON_NAMES, DaemonConfiguration, daemon_options
 from pyganeti.host.render.debootstrap import render_debootstrap_variant
-from pyganeti.host.render.files import FileSpec, under_root
+from pyganeti.host.render.files import GENERATED_HEADER, FileSpec, under_root
 
 
 def render_file_storage_paths(paths: tuple[str, ...], root: str = "/") -> FileSpec:
@@ -54,7 +58,40 @@ def render_os(os: GanetiOs, root: str = "/") -> list[FileSpec]:
 
 def render_ganeti_etc(config: GanetiConfiguration, root: str = "/") -> list[FileSpec]:
     """Every /etc/ganeti file a ganeti-configuration produces."""
-    files = [render_file_storage_paths(config.file_storage_paths, root)]
+    files = [
+        render_file_storage_paths(config.file_storage_paths, root),
+        render_daemon_defaults(config),
+    ]
     for os in config.os:
         files.extend(render_os(os, root))
     return files
+
+
+DAEMON_DEFAULTS_FILE = "etc/default/ganeti"
+
+
+def render_daemon_defaults(config: GanetiConfiguration) -> FileSpec:
+    """etc/default/ganeti: each daemon's options as NAME_ARGS, which daemon-util reads.
+
+    So daemons that `daemon-util start-all` (or gnt-cluster init) starts outside the
+    supervisor get the options of the host configuration too (e.g. RAPI's --no-ssl).
+    """
+    lines = [f"# {GENERATED_HEADER}"]
+    for daemon in daemon_configurations(config):
+        var = DAEMON_NAMES[type(daemon)].removeprefix("ganeti-").upper()
+        lines.append(f"{var}_ARGS={shlex.quote(' '.join(daemon_options(daemon)))}")
+    return FileSpec(DAEMON_DEFAULTS_FILE, content="\n".join(lines) + "\n")
+
+
+def daemon_configurations(config: GanetiConfiguration) -> tuple[DaemonConfiguration, ...]:
+    """The eight daemon records of `config`, in Ganeti's start order where it has one."""
+    return (
+        config.noded_configuration,
+        config.confd_configuration,
+        config.wconfd_configuration,
+        config.luxid_configuration,
+        config.rapi_configuration,
+        config.kvmd_configuration,
+        config.mond_configuration,
+        config.metad_configuration,
+    )

@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass
 from enum import StrEnum
 
+from pyganeti.errors import EXIT_NOTCLUSTER, EXIT_NOTMASTER
 from pyganeti.host.guest_vm import guest_vm_command
 from pyganeti.host.records.ganeti import GanetiConfiguration
 from pyganeti.host.records.guest_vm import GuestVmConfiguration
@@ -19,14 +20,18 @@ from pyganeti.host.records.libvirt import LibvirtConfiguration
 from pyganeti.host.records.qemu_binfmt import QemuBinfmtConfiguration
 from pyganeti.host.records.virtlog import VirtlogConfiguration
 from pyganeti.host.render.commands import (
+    DAEMON_NAMES,
     cleaner_commands,
     daemon_command,
     program,
+    unavailable_reason,
     watcher_command,
 )
 from pyganeti.host.render.files import FileSpec, under_root
-from pyganeti.host.render.ganeti_etc import render_ganeti_etc
+from pyganeti.host.render.ganeti_etc import daemon_configurations, render_ganeti_etc
 from pyganeti.host.render.libvirt_conf import render_libvirtd_conf, render_virtlogd_conf
+from pyganeti.host.render.os_providers import render_os_providers
+from pyganeti.paths import Paths
 
 LIBVIRTD_CONF = "etc/libvirt/libvirtd.conf"
 VIRTLOGD_CONF = "etc/libvirt/virtlogd.conf"
@@ -56,6 +61,14 @@ class Service:
     directories: tuple[str, ...] = ()
     # Managed files (relative to the root) the service reads: a change restarts it.
     config_files: tuple[str, ...] = ()
+    # Absolute pid file the daemon keeps itself. Ganeti's daemons do, and daemon-util
+    # starts and stops them too: the supervisor trusts the pid file over its own child.
+    pid_file: str | None = None
+    # Exit codes that mean "not for this node (yet)", not failure: Ganeti's
+    # EXIT_NOTCLUSTER and EXIT_NOTMASTER, as daemon-util treats them.
+    benign_exits: tuple[int, ...] = ()
+    # Why this service cannot run here (its program is missing); None when it can.
+    unavailable: str | None = None
 
     def __post_init__(self) -> None:
         if (self.kind is ServiceKind.SCHEDULE) != (self.schedule is not None):
@@ -72,6 +85,7 @@ class HostPlan:
     files: tuple[FileSpec, ...]
     services: tuple[Service, ...]
     ganeti: bool  # whether the Ganeti directory layout is needed
+    notes: tuple[str, ...] = ()  # what the user should know (e.g. a provider not found)
 
     def service(self, name: str) -> Service:
         """The service called `name` (or with that alias); KeyError naming the known ones."""
@@ -84,21 +98,22 @@ class HostPlan:
 
 def _ganeti_services(config: GanetiConfiguration, root: str) -> list[Service]:
     env = () if root in ("", "/") else (("GANETI_ROOT", root),)
+    paths = Paths.from_root(root or "/")
     services: list[Service] = []
-    for daemon in (
-        config.noded_configuration,
-        config.confd_configuration,
-        config.wconfd_configuration,
-        config.luxid_configuration,
-        config.rapi_configuration,
-        config.kvmd_configuration,
-        config.mond_configuration,
-        config.metad_configuration,
-    ):
+    for daemon in daemon_configurations(config):
         command = daemon_command(daemon, root)
-        name = command[0].rsplit("/", 1)[-1]
+        name = DAEMON_NAMES[type(daemon)]
         services.append(
-            Service(name, ServiceKind.DAEMON, command, description=daemon.DOC, environment=env)
+            Service(
+                name,
+                ServiceKind.DAEMON,
+                command,
+                description=daemon.DOC,
+                environment=env,
+                pid_file=str(paths.pid_file(name)),
+                benign_exits=(EXIT_NOTCLUSTER, EXIT_NOTMASTER),
+                unavailable=unavailable_reason(command),
+            )
         )
     watcher = config.watcher_configuration
     services.append(
@@ -109,6 +124,7 @@ def _ganeti_services(config: GanetiConfiguration, root: str) -> list[Service]:
             description=watcher.DOC,
             schedule=watcher.schedule,
             environment=env,
+            unavailable=unavailable_reason(watcher_command(watcher)),
         )
     )
     for role, (schedule, command) in cleaner_commands(config.cleaner_configuration).items():
@@ -120,6 +136,7 @@ def _ganeti_services(config: GanetiConfiguration, root: str) -> list[Service]:
                 description=f"ganeti-cleaner, {role} job: removes old files.",
                 schedule=schedule,
                 environment=env,
+                unavailable=unavailable_reason(command),
             )
         )
     return services
@@ -200,8 +217,12 @@ def expand(host: HostConfiguration, root: str = "/") -> HostPlan:
     """All files and services `host` describes, for a host whose root is `root`."""
     files: list[FileSpec] = []
     services: list[Service] = []
+    notes: tuple[str, ...] = ()
     if host.ganeti is not None:
         files += render_ganeti_etc(host.ganeti, root)
+        providers = render_os_providers(host.ganeti, root)
+        files += providers.files
+        notes = providers.notes
         services += _ganeti_services(host.ganeti, root)
     if host.libvirt is not None:
         files.append(FileSpec(LIBVIRTD_CONF, content=render_libvirtd_conf(host.libvirt)))
@@ -214,4 +235,4 @@ def expand(host: HostConfiguration, root: str = "/") -> HostPlan:
     run_dir = under_root(root, "/var/run/pyganeti-host")
     for vm in host.hurd_vm:
         services.append(guest_vm_service(vm, run_dir))
-    return HostPlan(root, tuple(files), tuple(services), host.ganeti is not None)
+    return HostPlan(root, tuple(files), tuple(services), host.ganeti is not None, notes)

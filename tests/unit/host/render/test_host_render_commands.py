@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from pyganeti.host.records import (
@@ -17,16 +19,21 @@ from pyganeti.host.records import (
     GanetiWconfdConfiguration,
 )
 from pyganeti.host.render.commands import (
+    PYGANETI_MODULES,
     cleaner_commands,
     daemon_command,
     force_start_command,
+    unavailable_reason,
     watcher_command,
 )
+
+# The default package is pyganeti: its programs run as modules of this Python.
+OURS = {name: (sys.executable, "-m", module) for name, module in PYGANETI_MODULES.items()}
 
 
 def test_noded_defaults_and_root() -> None:
     assert daemon_command(GanetiNodedConfiguration()) == (
-        "ganeti-noded",
+        *OURS["ganeti-noded"],
         "--port",
         "1811",
         "--bind",
@@ -64,7 +71,7 @@ def test_noded_all_options() -> None:
 def test_rapi_without_tls_and_with_authentication() -> None:
     cmd = daemon_command(GanetiRapiConfiguration(ssl=False, require_authentication=True))
     assert cmd == (
-        "ganeti-rapi",
+        *OURS["ganeti-rapi"],
         "--port",
         "5080",
         "--bind",
@@ -78,37 +85,37 @@ def test_rapi_without_tls_and_with_authentication() -> None:
 
 def test_other_daemons() -> None:
     assert daemon_command(GanetiConfdConfiguration()) == (
-        "ganeti-confd",
+        *OURS["ganeti-confd"],
         "--port",
         "1814",
         "--bind",
         "0.0.0.0",
     )
     assert daemon_command(GanetiMondConfiguration(debug=True)) == (
-        "ganeti-mond",
+        *OURS["ganeti-mond"],
         "--port",
         "1815",
         "--bind",
         "0.0.0.0",
         "--debug",
     )
-    assert daemon_command(GanetiMetadConfiguration()) == ("ganeti-metad", "--port", "80")
+    assert daemon_command(GanetiMetadConfiguration()) == (*OURS["ganeti-metad"], "--port", "80")
     assert daemon_command(GanetiMetadConfiguration(address="169.254.169.254"))[-2:] == (
         "--bind",
         "169.254.169.254",
     )
-    assert daemon_command(GanetiKvmdConfiguration()) == ("ganeti-kvmd",)
+    assert daemon_command(GanetiKvmdConfiguration()) == (*OURS["ganeti-kvmd"],)
     assert daemon_command(GanetiLuxidConfiguration(no_voting=True)) == (
-        "ganeti-luxid",
+        *OURS["ganeti-luxid"],
         "--no-voting",
         "--yes-do-it",
     )
-    assert daemon_command(GanetiWconfdConfiguration()) == ("ganeti-wconfd",)
+    assert daemon_command(GanetiWconfdConfiguration()) == (*OURS["ganeti-wconfd"],)
 
 
 def test_force_start_wconfd() -> None:
     assert force_start_command(GanetiWconfdConfiguration(), "/r") == (
-        "ganeti-wconfd",
+        *OURS["ganeti-wconfd"],
         "--force-node",
         "--no-voting",
         "--yes-do-it",
@@ -117,15 +124,19 @@ def test_force_start_wconfd() -> None:
     )
     # Not doubled when the record already skips the vote.
     cmd = force_start_command(GanetiWconfdConfiguration(no_voting=True, debug=True))
-    assert cmd == ("ganeti-wconfd", "--force-node", "--no-voting", "--yes-do-it", "--debug")
+    assert cmd == (*OURS["ganeti-wconfd"], "--force-node", "--no-voting", "--yes-do-it", "--debug")
 
 
 def test_watcher_and_cleaner() -> None:
-    assert watcher_command(GanetiWatcherConfiguration()) == ("ganeti-watcher", "--job-age", "21600")
+    assert watcher_command(GanetiWatcherConfiguration()) == (
+        *OURS["ganeti-watcher"],
+        "--job-age",
+        "21600",
+    )
     assert watcher_command(
         GanetiWatcherConfiguration(rapi_ip="10.0.0.1", job_age=60, verify_disks=False, debug=True)
     ) == (
-        "ganeti-watcher",
+        *OURS["ganeti-watcher"],
         "--rapi-ip",
         "10.0.0.1",
         "--job-age",
@@ -134,8 +145,8 @@ def test_watcher_and_cleaner() -> None:
         "--debug",
     )
     assert cleaner_commands(GanetiCleanerConfiguration()) == {
-        "master": ("45 1 * * *", ("ganeti-cleaner", "master")),
-        "node": ("45 2 * * *", ("ganeti-cleaner", "node")),
+        "master": ("45 1 * * *", (*OURS["ganeti-cleaner"], "master")),
+        "node": ("45 2 * * *", (*OURS["ganeti-cleaner"], "node")),
     }
 
 
@@ -149,14 +160,44 @@ def test_command_lines_parse_with_the_real_daemon_options() -> None:
         GanetiNodedConfiguration(),
         GanetiNodedConfiguration(interface="eth0", ssl=False, debug=True, ssl_cert="/c"),
     ):
-        args = noded.make_parser().parse_args(daemon_command(conf, "/r")[1:])
+        args = noded.make_parser().parse_args(daemon_command(conf, "/r")[3:])
         assert args.root == "/r" and args.port == conf.port
         assert args.interface == conf.interface and args.no_ssl is (not conf.ssl)
     wconfd = base.make_parser("ganeti-wconfd", "")
     master.add_voting_options(wconfd, force_node=True)
-    forced = wconfd.parse_args(force_start_command(GanetiWconfdConfiguration(), "/r")[1:])
+    forced = wconfd.parse_args(force_start_command(GanetiWconfdConfiguration(), "/r")[3:])
     assert forced.force_node and forced.no_voting and forced.yes_do_it and forced.root == "/r"
     luxid = base.make_parser("ganeti-luxid", "")
     master.add_voting_options(luxid)
-    parsed = luxid.parse_args(daemon_command(GanetiLuxidConfiguration(no_voting=True))[1:])
+    parsed = luxid.parse_args(daemon_command(GanetiLuxidConfiguration(no_voting=True))[3:])
     assert parsed.no_voting and parsed.yes_do_it
+
+
+def test_default_package_runs_pyganeti_modules_not_path_programs() -> None:
+    # Debian's Ganeti puts its own ganeti-noded in /usr/sbin: ours must never depend on PATH.
+    for conf, module in (
+        (GanetiNodedConfiguration(), "pyganeti.daemons.noded"),
+        (GanetiWconfdConfiguration(), "pyganeti.daemons.wconfd"),
+        (GanetiLuxidConfiguration(), "pyganeti.daemons.luxid"),
+        (GanetiRapiConfiguration(), "pyganeti.daemons.rapi"),
+    ):
+        cmd = daemon_command(conf)
+        assert cmd[:3] == (sys.executable, "-m", module)
+        assert unavailable_reason(cmd) is None
+    # Another package name is looked up on PATH; a prefix holds the programs in bin/.
+    assert daemon_command(GanetiKvmdConfiguration(ganeti="ganeti-3.0")) == ("ganeti-kvmd",)
+
+
+def test_unavailable_programs_are_named_with_the_reason() -> None:
+    missing = (sys.executable, "-m", "pyganeti.daemons.no_such_daemon")
+    assert unavailable_reason(missing) == (
+        "not implemented by pyganeti yet (no module pyganeti.daemons.no_such_daemon)"
+    )
+    assert unavailable_reason((sys.executable, "-m", "no_such_package.sub")) is not None
+    assert unavailable_reason(("/nonexistent/bin/ganeti-noded",)) == (
+        "/nonexistent/bin/ganeti-noded is not an executable file"
+    )
+    assert unavailable_reason(("no-such-program-anywhere",)) == (
+        "no-such-program-anywhere is not on PATH"
+    )
+    assert unavailable_reason(("/bin/sh",)) is None

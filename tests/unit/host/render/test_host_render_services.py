@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -141,7 +142,10 @@ def test_units() -> None:
     u = units(plan.services)
     rapi = u["ganeti-rapi.service"]
     assert "Restart=no" in rapi and "Environment=GANETI_ROOT=/r" in rapi
-    assert "ExecStart=ganeti-rapi --port 5080 --bind 0.0.0.0 --max-clients 20 --no-ssl" in rapi
+    assert (
+        f"ExecStart={sys.executable} -m pyganeti.daemons.rapi --port 5080 --bind 0.0.0.0"
+        " --max-clients 20 --no-ssl --root /r"
+    ) in rapi
     assert "Restart=on-failure" in u["libvirtd.service"]
     assert "OnCalendar=*-*-* 01:45:00" in u["ganeti-cleaner-master.timer"]
     assert "Type=oneshot" in u["ganeti-watcher.service"]
@@ -190,9 +194,10 @@ def test_exec_quoting() -> None:
 def test_crontab() -> None:
     plan = expand(HostConfiguration(ganeti=GanetiConfiguration()), "/r")
     text = crontab(plan.services)
-    assert "*/5 * * * * root GANETI_ROOT=/r ganeti-watcher --job-age 21600" in text
-    assert "45 1 * * * root GANETI_ROOT=/r ganeti-cleaner master" in text
-    assert "45 2 * * * root GANETI_ROOT=/r ganeti-cleaner node" in text
+    tools = f"root GANETI_ROOT=/r {sys.executable} -m pyganeti.tools"
+    assert f"*/5 * * * * {tools}.watcher --job-age 21600" in text
+    assert f"45 1 * * * {tools}.cleaner master" in text
+    assert f"45 2 * * * {tools}.cleaner node" in text
     assert "ganeti-noded" not in text
     odd = Service("x", ServiceKind.SCHEDULE, ("echo", "50%"), schedule="0 * * * *")
     assert crontab_line(odd) == "0 * * * * root echo 50\\%"
