@@ -178,6 +178,7 @@ class LiveData:
                         item.get("variants") or [],
                         item.get("parameters") or [],
                         item.get("api_versions") or [],
+                        bool(item.get("trusted", True)),
                     ]
                 ]
         out = []

@@ -26,8 +26,10 @@ def free_node_address() -> str:
     """A 127.0.N.M address no other test uses: xdist workers get their own /24."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
     base = 10 + int(worker.removeprefix("gw") or 0)
+    # Concurrent pytest sessions on one machine get different /24s as well.
+    third = os.getpid() % 200 + 1
     for last in range(1, 255):
-        address = f"127.{base}.1.{last}"
+        address = f"127.{base}.{third}.{last}"
         with socket.socket() as sock:
             try:
                 sock.bind((address, 1811))
@@ -82,7 +84,11 @@ class Cluster:
 def make_cluster(root: Path) -> Cluster:
     paths = Paths.from_root(root)
     node_ip = free_node_address()
-    assert up(paths, node_ip=node_ip, quiet=True) == 0
+    try:
+        assert up(paths, node_ip=node_ip, quiet=True) == 0
+    except BaseException:
+        util.stop_all(paths)  # never leave half a cluster running
+        raise
     return Cluster(paths)
 
 

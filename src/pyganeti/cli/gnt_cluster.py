@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from pyganeti import CONFIG_VERSION, GANETI_COMPAT_VERSION, PROTOCOL_VERSION, __version__, errors
-from pyganeti.cli import jobs, options, params
+from pyganeti.cli import jobs, options, params, paramtypes
 from pyganeti.cli.cluster_info import cluster_info
 from pyganeti.cli.dispatch import Command, run
 from pyganeti.cli.generic_info import generic_info_text
@@ -57,7 +57,7 @@ def init_cluster(s: Session) -> int:
         "cluster_name": s.args[0],
         "master_netdev": s.opts.master_netdev,
         "hvparams": _group_dict("-H", s.opts.hvparams),
-        "beparams": s.opts.beparams,
+        "beparams": paramtypes.force_dict_type(s.opts.beparams, paramtypes.BES_PARAMETER_COMPAT),
         "nicparams": s.opts.nicparams,
         "ndparams": s.opts.ndparams or {},
         "diskparams": diskparams,
@@ -160,7 +160,9 @@ def modify_cluster(s: Session) -> int:
         "vg_name": o.vg_name,
         "enabled_hypervisors": _split_list(o.enabled_hypervisors),
         "hvparams": _group_dict("-H", o.hvparams) or None,
-        "beparams": o.beparams or None,
+        "beparams": (
+            paramtypes.force_dict_type(o.beparams, paramtypes.BES_PARAMETER_COMPAT) or None
+        ),
         "nicparams": o.nicparams or None,
         "ndparams": o.ndparams,
         "diskparams": _group_dict("-D", o.diskparams) or None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pyganeti import errors
-from pyganeti.cli import jobs, params
+from pyganeti.cli import jobs, params, paramtypes
 from pyganeti.cli import units as cli_units
 from pyganeti.cli.session import Session
 
@@ -105,7 +105,7 @@ def build_create_opcode(s: Session) -> dict[str, Any]:
         iallocator=o.iallocator,
         hypervisor=hypervisor,
         hvparams=hvparams,
-        beparams=o.beparams,
+        beparams=paramtypes.force_dict_type(o.beparams, paramtypes.BES_PARAMETER_COMPAT),
         osparams=o.osparams,
         start=o.start,
         os_type=o.os,

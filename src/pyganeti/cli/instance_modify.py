@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pyganeti import errors
-from pyganeti.cli import jobs
+from pyganeti.cli import jobs, paramtypes
 from pyganeti.cli import units as cli_units
 from pyganeti.cli.session import Session
 
@@ -112,7 +112,9 @@ def modify_instance(s: Session) -> int:
         file_storage_dir=o.file_storage_dir,
         pnode=o.new_primary_node,
         hvparams=_default_values(o.hvparams),
-        beparams=_default_values(o.beparams),
+        beparams=paramtypes.force_dict_type(
+            _default_values(o.beparams), paramtypes.BES_PARAMETER_COMPAT, ["default"]
+        ),
         runtime_mem=o.runtime_mem,
         os_name=o.os,
         osparams=o.osparams,

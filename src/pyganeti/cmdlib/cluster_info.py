@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 from collections.abc import Mapping
 from typing import Any
 
 import pyganeti
+
+
+@functools.cache
+def _arch_bits() -> str:
+    # platform.architecture() forks `file` on every call: ask once per process.
+    return platform.architecture()[0]
+
 
 OS_API_VERSION = 20
 EXPORT_VERSION = 0
@@ -29,7 +37,7 @@ def cluster_info(config: Mapping[str, Any]) -> dict[str, Any]:
         "os_api_version": OS_API_VERSION,
         "export_version": EXPORT_VERSION,
         "vcs_version": f"pyganeti-{pyganeti.__version__}",
-        "architecture": [platform.architecture()[0], os.uname().machine],
+        "architecture": [_arch_bits(), os.uname().machine],
         "name": cl.get("cluster_name"),
         "master": master.get("name"),
         "default_hypervisor": enabled[0] if enabled else None,

@@ -8,6 +8,7 @@ import socket
 from typing import Any
 
 from pyganeti import errors
+from pyganeti.cli.units import parse_unit
 from pyganeti.cmdlib.base import LogicalUnit, new_uuid
 from pyganeti.cmdlib.instance_common import check_node_free_memory, instance_hooks_env
 from pyganeti.hypervisor.registry import get_hypervisor_class
@@ -38,8 +39,13 @@ def check_beparams(beparams: dict[str, Any]) -> dict[str, Any]:
         if kind is bool and isinstance(value, str) and value.lower() in ("true", "false"):
             value = value.lower() == "true"
         elif kind is int and isinstance(value, str):
-            with contextlib.suppress(ValueError):
-                value = int(value)
+            if key in ("maxmem", "minmem"):
+                # Memory sizes take units ("1G"), as Ganeti's size type does.
+                with contextlib.suppress(errors.UnitParseError):
+                    value = parse_unit(value)
+            else:
+                with contextlib.suppress(ValueError):
+                    value = int(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise errors.OpPrereqError(
                 f"Backend parameter '{key}' must be {kind.__name__}, not {value!r}",
@@ -61,14 +67,18 @@ def check_hvparams(hv_name: str, hvparams: dict[str, Any], filled: dict[str, Any
             f"Unknown parameter(s) for hypervisor {hv_name}: {', '.join(unknown)}",
             errors.ECODE_INVAL,
         )
+    # Values typed on the command line arrive as strings ("yes", "30"): type them in
+    # place, as Ganeti's ForceDictType does, for backends that declare how.
+    coerce = getattr(cls, "coerce_parameters", None)
+    if coerce is not None:
+        for values in (hvparams, filled):
+            values.update(coerce(values))
     cls.check_parameter_syntax(filled)
 
 
 def disk_size(spec: dict[str, Any], idx: int) -> int:
     size = spec.get("size")
     if isinstance(size, str):
-        from pyganeti.cli.units import parse_unit
-
         size = parse_unit(size)
     if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
         raise errors.OpPrereqError(

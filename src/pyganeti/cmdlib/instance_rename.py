@@ -9,7 +9,7 @@ from pyganeti import errors
 from pyganeti.cmdlib.instance_common import InstanceLU
 from pyganeti.locking import Level
 from pyganeti.netutils import resolve
-from pyganeti.objects import model, params
+from pyganeti.objects import model
 
 
 def _require_stopped(lu: InstanceLU, what: str) -> None:
@@ -121,7 +121,8 @@ class LUInstanceReinstall(InstanceLU):
     def exec(self) -> Any:
         inst = dict(self.instance, os=self.os_name)
         if self.op.osparams is not None:
-            inst["osparams"] = params.update_params(inst.get("osparams", {}), self.op.osparams)
+            # Ganeti replaces the OS parameters on reinstall; it does not merge them.
+            inst["osparams"] = dict(self.op.osparams)
         if inst != self.instance:
             self.cfg.put("instances", inst)
             self.instance = self.cfg.get("instances", inst["uuid"]) or inst

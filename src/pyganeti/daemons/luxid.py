@@ -16,7 +16,7 @@ from pyganeti.daemons.master import add_voting_options, check_master
 from pyganeti.jobs.executor import JobExecutor
 from pyganeti.jobs.queue import JobQueue
 from pyganeti.livedata import LiveData
-from pyganeti.luxi import protocol
+from pyganeti.luxi import server as luxi_server
 from pyganeti.luxi.methods import LuxiMethods
 from pyganeti.opcodes.registry import from_dict
 from pyganeti.paths import Paths
@@ -57,7 +57,7 @@ async def _main(args: argparse.Namespace, paths: Paths) -> None:
     sock.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(sock)
-    server = await protocol.start_unix_server(str(sock), methods.handle)
+    server = await luxi_server.start_unix_server(str(sock), methods.handle)
     os.chmod(sock, 0o660)
     log.info("serving luxi on %s (%d jobs in queue)", sock, len(queue.jobs))
     try:

@@ -13,7 +13,7 @@ from pyganeti.config.server import WConfd
 from pyganeti.config.store import ConfigStore
 from pyganeti.daemons import base
 from pyganeti.daemons.master import add_voting_options, check_master
-from pyganeti.luxi import protocol
+from pyganeti.luxi import server as luxi_server
 from pyganeti.paths import Paths
 
 NAME = "ganeti-wconfd"
@@ -29,7 +29,7 @@ async def _main(args: argparse.Namespace, paths: Paths) -> None:
     sock.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(sock)
-    server = await protocol.start_unix_server(str(sock), wconfd.handle)
+    server = await luxi_server.start_unix_server(str(sock), wconfd.handle)
     os.chmod(sock, 0o660)
     log.info("serving on %s, configuration serial %d", sock, store.serial)
     try:

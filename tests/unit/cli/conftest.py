@@ -20,7 +20,7 @@ import pytest
 
 from pyganeti import errors
 from pyganeti.cli import prompt
-from pyganeti.luxi import protocol
+from pyganeti.luxi import server as luxi_server
 from pyganeti.paths import Paths
 
 RS_NORMAL, RS_UNKNOWN, RS_UNAVAIL = 0, 1, 3
@@ -229,7 +229,7 @@ def fake_luxi(short_root: Path) -> Iterator[FakeLuxi]:
         return fake.handle(method, args)
 
     async def start() -> None:
-        server.append(await protocol.start_unix_server(str(paths.luxi_socket), handler))
+        server.append(await luxi_server.start_unix_server(str(paths.luxi_socket), handler))
         ready.set()
 
     thread = threading.Thread(target=loop.run_forever, daemon=True)

@@ -77,7 +77,7 @@ def test_init_passes_parsed_options(tmp_path: Path, bootstrap: Any) -> None:
         cluster_name="cluster.example.com", master_netdev="lo",
         enabled_hypervisors=["kvm", "fake"],
         hvparams={"kvm": {"kernel_path": "/vmlinuz", "acpi": True}},
-        beparams={"maxmem": "256"}, nicparams={"link": "br0"}, ndparams={"ssh_port": "22"},
+        beparams={"maxmem": 256}, nicparams={"link": "br0"}, ndparams={"ssh_port": "22"},
         diskparams={"plain": {"stripes": "2"}}, enabled_disk_templates=["file", "plain"],
         file_storage_dir="/srv/f", mac_prefix="aa:bb:cc", secondary_ip="10.0.0.1",
         candidate_pool_size=3, modify_etc_hosts=False, user_shutdown=True, vg_name="xenvg",
@@ -218,7 +218,7 @@ def test_modify_sends_only_given_parameters(cli: Any) -> None:
     (op,) = cli.fake.submitted_ops()
     assert {k: v for k, v in op.items() if k not in ("reason", "debug_level", "dry_run")} == {
         "OP_ID": "OP_CLUSTER_SET_PARAMS", "force": False, "enabled_user_shutdown": False,
-        "beparams": {"maxmem": "512"}, "enabled_hypervisors": ["kvm"],
+        "beparams": {"maxmem": 512}, "enabled_hypervisors": ["kvm"],
         "hvparams": {"kvm": {"acpi": "false"}}, "vg_name": "",
     }  # fmt: skip
 

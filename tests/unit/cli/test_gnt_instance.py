@@ -59,7 +59,7 @@ def test_add_builds_create_opcode(cli: Any) -> None:
         "nics": [{"mac": "aa:00:00:11:22:33", "link": "br0"}], "conflicts_check": True,
         "pnode": "n1", "snode": "n2", "ip_check": False, "name_check": False,
         "wait_for_sync": True, "file_storage_dir": "sub", "hypervisor": "kvm",
-        "hvparams": {"acpi": "false"}, "beparams": {"maxmem": "1G"},
+        "hvparams": {"acpi": "false"}, "beparams": {"maxmem": 1024},
         "osparams": {"dhcp": "yes"}, "start": False, "os_type": "debootstrap+default",
         "force_variant": False, "no_install": False, "tags": ["x", "y"],
         "ignore_ipolicy": False,
@@ -245,7 +245,7 @@ def test_modify(instances: Any) -> None:
     assert code == 0
     assert out.startswith("Modified instance web1\n - be/maxmem -> 1024\n")
     op = _op(instances)
-    assert op["beparams"] == {"maxmem": "1G", "vcpus": "default"}
+    assert op["beparams"] == {"maxmem": 1024, "vcpus": "default"}
     assert op["disks"] == [["add", -1, {"size": 1024}], ["remove", 1, {}]]
     assert op["nics"] == [["modify", 0, {"link": "br1"}]]
 
