@@ -6,11 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from pyganeti import errors
-from pyganeti.cli import jobs, listing, options, output, params, qfilter
+from pyganeti.cli import jobs, listing, options, output, params
 from pyganeti.cli.dispatch import Command, run
 from pyganeti.cli.errors import format_error
 from pyganeti.cli.generic_info import format_timestamp, generic_info_text
 from pyganeti.cli.session import Session
+from pyganeti.query.filter import make_simple_filter
 
 LIST_DEF_FIELDS = ["id", "status", "summary"]
 _INFO_FIELDS = [
@@ -68,7 +69,7 @@ def list_jobs(s: Session) -> int:
     fields = params.parse_fields(s.opts.output, LIST_DEF_FIELDS)
     if s.opts.archived and "archived" not in fields:
         fields.append("archived")
-    status_filter = qfilter.make_simple_filter("status", s.opts.status_filter)
+    status_filter = make_simple_filter("status", s.opts.status_filter)
     return listing.generic_list(
         s,
         "job",
@@ -153,7 +154,7 @@ def job_info_entry(row: list[list[Any]]) -> Any:
 
 
 def show_jobs(s: Session) -> int:
-    qf = qfilter.make_simple_filter("id", _parse_job_ids(s.args))
+    qf = make_simple_filter("id", _parse_job_ids(s.args))
     result = s.client().query("job", _INFO_FIELDS, qf)
     entries = [job_info_entry(row) for row in result.get("data", [])]
     if entries:
@@ -213,7 +214,7 @@ def _multi_job_action(s: Session, question: str, action: Callable[[str], list[An
         response = s.client().query(
             "job",
             ["id", "status", "summary"],
-            qfilter.make_simple_filter("status", list(status_filter)),
+            make_simple_filter("status", list(status_filter)),
         )
         job_ids = [str(row[0][1]) for row in response.get("data", [])]
         if not job_ids:

@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from pyganeti import errors
-from pyganeti.cli import output, qfilter
+from pyganeti.cli import output
 from pyganeti.cli.session import Session
+from pyganeti.query.filter import OP_AND, make_simple_filter
+from pyganeti.query.qlang import make_filter
 
 RS_NORMAL = output.RS_NORMAL
 
@@ -37,12 +39,12 @@ def build_filter(
     isnumeric: bool = False,
 ) -> list[Any] | None:
     """The name filter of a list command, and-ed with an extra filter if any."""
-    namefilter = qfilter.make_filter(names, force_filter, namefield=namefield, isnumeric=isnumeric)
+    namefilter = make_filter(names, force_filter, namefield=namefield, isnumeric=isnumeric)
     if extra is None:
         return namefilter
     if namefilter is None:
         return extra
-    return [qfilter.OP_AND, namefilter, extra]
+    return [OP_AND, namefilter, extra]
 
 
 def generic_list(
@@ -99,7 +101,7 @@ def query_rows(
     namefield: str = "name",
 ) -> list[list[Any]]:
     """Plain values of a query, one row per item; OpPrereqError naming a missing item."""
-    qf = qfilter.make_simple_filter(namefield, names) if names else None
+    qf = make_simple_filter(namefield, names) if names else None
     result = session.client().query(resource, fields, qf)
     rows: list[list[Any]] = []
     for row in result.get("data", []):
