@@ -53,10 +53,23 @@ def test_kill_luxid_with_running_and_queued_jobs(cluster: Cluster) -> None:
     with cluster.luxi() as client:
         running = [int(client.submit_job([delay(30)])) for _ in range(20)]
         queued = [int(client.submit_job([delay(0)])) for _ in range(4)]
-        create = int(client.submit_job([{
-            "OP_ID": "OP_INSTANCE_CREATE", "instance_name": "after-crash", "mode": "create",
-            "disk_template": "diskless", "disks": [], "nics": [], "os_type": "noop+default",
-            "name_check": False, "ip_check": False}]))
+        create = int(
+            client.submit_job(
+                [
+                    {
+                        "OP_ID": "OP_INSTANCE_CREATE",
+                        "instance_name": "after-crash",
+                        "mode": "create",
+                        "disk_template": "diskless",
+                        "disks": [],
+                        "nics": [],
+                        "os_type": "noop+default",
+                        "name_check": False,
+                        "ip_check": False,
+                    }
+                ]
+            )
+        )
         for job_id in running:
             wait_status(client, job_id, "running")
         assert client.query_jobs([create], ["status"])[0][0] == "queued"
@@ -73,8 +86,7 @@ def test_kill_luxid_with_running_and_queued_jobs(cluster: Cluster) -> None:
         names = client.query("instance", ["name", "status"], None)["data"]
         assert [[0, "after-crash"], [0, "running"]] in names
         # Their locks died with the old luxid: a job needing the big lock exclusively runs.
-        job = int(client.submit_job([{"OP_ID": "OP_CLUSTER_SET_PARAMS",
-                                      "candidate_pool_size": 7}]))
+        job = int(client.submit_job([{"OP_ID": "OP_CLUSTER_SET_PARAMS", "candidate_pool_size": 7}]))
         assert wait_final(client, [job], timeout=30)[job] == "success"
 
 
@@ -84,8 +96,13 @@ def test_kill_wconfd_during_config_writes(cluster: Cluster) -> None:
         serial_before = client.query_cluster_info()["mtime"]
         jobs = []
         for i in range(40):
-            jobs.append(int(client.submit_job([{"OP_ID": "OP_TAGS_SET", "kind": "cluster",
-                                                "tags": [f"t{i}"]}])))
+            jobs.append(
+                int(
+                    client.submit_job(
+                        [{"OP_ID": "OP_TAGS_SET", "kind": "cluster", "tags": [f"t{i}"]}]
+                    )
+                )
+            )
             if i == 15:
                 kill9(cluster, "ganeti-wconfd")
             if i == 25:
@@ -98,6 +115,7 @@ def test_kill_wconfd_during_config_writes(cluster: Cluster) -> None:
     # The configuration on disk is complete once wconfd flushes it at stop.
     cluster.stop()
     import json
+
     data = json.loads(cluster.paths.config_file.read_bytes())
     assert set(data["cluster"]["tags"]) == {f"t{i}" for i in range(40)}
 
@@ -110,10 +128,23 @@ def test_kill_wconfd_while_jobs_hold_locks(cluster: Cluster) -> None:
             wait_status(client, job_id, "running")
         kill9(cluster, "ganeti-wconfd")
         # Accepted while wconfd is down: it waits for wconfd, it is not lost.
-        create = int(client.submit_job([{
-            "OP_ID": "OP_INSTANCE_CREATE", "instance_name": "during-outage",
-            "mode": "create", "disk_template": "file", "disks": [{"size": 64}], "nics": [],
-            "os_type": "noop+default", "name_check": False, "ip_check": False}]))
+        create = int(
+            client.submit_job(
+                [
+                    {
+                        "OP_ID": "OP_INSTANCE_CREATE",
+                        "instance_name": "during-outage",
+                        "mode": "create",
+                        "disk_template": "file",
+                        "disks": [{"size": 64}],
+                        "nics": [],
+                        "os_type": "noop+default",
+                        "name_check": False,
+                        "ip_check": False,
+                    }
+                ]
+            )
+        )
         time.sleep(1)
         cluster.start("ganeti-wconfd")
         statuses = wait_final(client, [*holders, create], timeout=90)
