@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pyganeti.objects.defaults import PP_DEFAULT
@@ -13,10 +13,16 @@ VALUE_DEFAULT = "default"
 
 
 def fill_dict(
-    defaults: Mapping[str, Any], custom: Mapping[str, Any] | None, skip_keys: tuple[str, ...] = ()
+    defaults: Mapping[str, Any] | None,
+    custom: Mapping[str, Any] | None,
+    skip_keys: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """`defaults` overridden by `custom` (neither is modified)."""
-    out = dict(defaults)
+    """`defaults` overridden by `custom` (Ganeti's FillDict).
+
+    A shallow copy: configuration dicts are never mutated, so sharing nested values is
+    safe and keeps per-object queries cheap.
+    """
+    out = dict(defaults or {})
     if custom:
         out.update(custom)
     for key in skip_keys:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from pyganeti.objects.params import fill_dict
 
 # Parameters that are cluster-wide per hypervisor and never shown per instance.
 HV_GLOBALS = frozenset(["migration_bandwidth", "migration_port", "xen_cmd", "migration_mode"])
@@ -63,27 +64,14 @@ class QueryContext:
         return frozenset(flagged) | self.offline_nodes
 
 
-def fill_dict(
-    defaults: Mapping[str, Any] | None,
-    custom: Mapping[str, Any] | None,
-    skip: frozenset[str] = frozenset(),
-) -> dict[str, Any]:
-    """Ganeti's FillDict: a deep copy of defaults updated with custom, minus skip keys."""
-    result = copy.deepcopy(dict(defaults or {}))
-    result.update(custom or {})
-    for key in skip:
-        result.pop(key, None)
-    return result
-
-
 def fill_ipolicy(
     defaults: Mapping[str, Any] | None, custom: Mapping[str, Any] | None
 ) -> dict[str, Any]:
     """Ganeti's FillIPolicy: missing keys from defaults, "std" specs merged key by key."""
-    result = copy.deepcopy(dict(custom or {}))
+    result = dict(custom or {})
     for key, value in (defaults or {}).items():
         if key not in result:
-            result[key] = copy.deepcopy(value)
+            result[key] = value
         elif key == "std":
             result[key] = fill_dict(value, result[key])
     return result

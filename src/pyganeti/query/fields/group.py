@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pyganeti.query.context import QueryContext, fill_dict, fill_ipolicy
+from pyganeti.objects.params import fill_dict
+from pyganeti.query.context import QueryContext, fill_ipolicy
 from pyganeti.query.fielddefs import (
     QFT_NUMBER,
     QFT_OTHER,

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
-from pyganeti.query.context import HV_GLOBALS, QueryContext, fill_dict, os_base_name
+from pyganeti.objects.params import fill_dict
+from pyganeti.query.context import HV_GLOBALS, QueryContext, os_base_name
 from pyganeti.query.fielddefs import (
     DATA_CONSOLE,
     DATA_LIVE_INSTANCES,

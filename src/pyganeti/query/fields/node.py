@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
-from pyganeti.query.context import QueryContext, fill_dict
+from pyganeti.objects.params import fill_dict
+from pyganeti.query.context import QueryContext
 from pyganeti.query.fielddefs import (
     DATA_LIVE_NODES,
     FLAG_HOSTNAME,
