@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterable
 from typing import Any, cast
 
-from pyganeti import errors
+from pyganeti import errors, serializer
 from pyganeti.config import indexes
 from pyganeti.config.durable import atomic_write, fsync_dir
 from pyganeti.objects.model import KINDS, ConfigDict
@@ -272,7 +272,7 @@ class ConfigStore:
     def _append(self, batch: Batch) -> None:
         if self._journal_fd is None:
             raise errors.ConfigurationError("The configuration store is closed")
-        line = json.dumps(batch, separators=(",", ":")).encode() + b"\n"
+        line = serializer.dumps(batch) + b"\n"
         os.write(self._journal_fd, line)
         os.fsync(self._journal_fd)
 
@@ -301,7 +301,7 @@ class ConfigStore:
         keep = [b for b in self._recent if b["serial"] > snapshot_serial]
         older = [b for b in self._recent if b["serial"] <= snapshot_serial]
         keep = older[-KEEP_AFTER_SNAPSHOT:] + keep
-        payload = b"".join(json.dumps(b, separators=(",", ":")).encode() + b"\n" for b in keep)
+        payload = b"".join(serializer.dumps(b) + b"\n" for b in keep)
         atomic_write(self.paths.config_journal, payload, mode=0o640)
         self.close()
         self._open_journal()
@@ -326,7 +326,7 @@ def _check_serial(change: Change, old: Any, what: str) -> None:
 
 
 def _dumps(data: Any) -> bytes:
-    return json.dumps(data, separators=(",", ":"), sort_keys=False).encode()
+    return serializer.dumps(data)
 
 
 def iter_objects(data: ConfigDict, kind: str) -> Iterable[dict[str, Any]]:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
+from pyganeti import serializer
+
 
 class HttpError(Exception):
     """Raised by handlers (or the server) to answer with a 4xx/5xx status and a message."""
@@ -76,7 +78,7 @@ class Response:
 
 def json_bytes(data: Any) -> bytes:
     """Compact JSON encoding used on every wire we speak."""
-    return json.dumps(data, separators=(",", ":")).encode()
+    return serializer.dumps(data)
 
 
 def error_response(err: HttpError) -> Response:

@@ -12,7 +12,7 @@ import logging
 import os
 from pathlib import Path
 
-from pyganeti import errors
+from pyganeti import errors, serializer
 from pyganeti.config.durable import atomic_write, fsync_dir
 from pyganeti.jobs.model import Job
 from pyganeti.paths import Paths
@@ -60,7 +60,7 @@ class JobStore:
         return self.archive_dir / str(job_id // ARCHIVE_BUCKET) / f"job-{job_id}"
 
     def write(self, job: Job, durable: bool = True, sync_dir: bool = True) -> None:
-        data = json.dumps(job.serialize(), separators=(",", ":")).encode()
+        data = serializer.dumps(job.serialize())
         path = self.job_path(job.id)
         if durable and not sync_dir:
             # Batched submissions: the caller fsyncs the directory once for all files.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pyganeti import errors
+from pyganeti import errors, serializer
 
 EOM = b"\x03"
 LUXI_VERSION = 3000000
@@ -27,14 +27,14 @@ def encode_request(method: str, args: Any, version: int | None = LUXI_VERSION) -
     req: dict[str, Any] = {KEY_METHOD: method, KEY_ARGS: args}
     if version is not None:
         req[KEY_VERSION] = version
-    return json.dumps(req, separators=(",", ":")).encode() + EOM
+    return serializer.dumps(req) + EOM
 
 
 def encode_response(success: bool, result: Any, version: int | None = LUXI_VERSION) -> bytes:
     resp: dict[str, Any] = {KEY_SUCCESS: success, KEY_RESULT: result}
     if version is not None:
         resp[KEY_VERSION] = version
-    return json.dumps(resp, separators=(",", ":")).encode() + EOM
+    return serializer.dumps(resp) + EOM
 
 
 def parse_request(raw: bytes) -> tuple[str, Any, int | None]:
