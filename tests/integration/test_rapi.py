@@ -424,7 +424,7 @@ def test_error_classes(rapi: Rapi) -> None:
             content=b"{}",
             headers={"Content-Type": "text/plain"},
         ),
-        415,
+        400,
         "application/json",
     )
     check(rapi.http("GET", "/2/instances?bulky=1"), 400, "'bulky'")

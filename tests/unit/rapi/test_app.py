@@ -141,7 +141,7 @@ def test_bad_input_submits_nothing(url: str, luxi: RecordingLuxi) -> None:
         400,
     )
     error(httpx.post(f"{url}/2/groups", content=b"{}", auth=WRITER,
-                     headers={"Content-Type": "text/json"}), 415)  # fmt: skip
+                     headers={"Content-Type": "text/json"}), 400)  # fmt: skip
     assert "'nope'" in error(httpx.get(f"{url}/2/nodes?nope=1"), 400)
     assert "alloc_policy" in error(
         httpx.post(f"{url}/2/groups", json={"name": "g", "alloc_policy": 3}, auth=WRITER), 400
