@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _cluster import free_address, machine  # noqa: E402
-from job_latency import wait  # noqa: E402
+from _cluster import free_address, machine
+from job_latency import wait
 
-from pyganeti.cli.umbrella import up  # noqa: E402
-from pyganeti.config.client import WConfdClient  # noqa: E402
-from pyganeti.config.durable import atomic_write  # noqa: E402
-from pyganeti.daemons import util  # noqa: E402
-from pyganeti.luxi.client import Client  # noqa: E402
-from pyganeti.paths import Paths  # noqa: E402
+from pyganeti.cli.umbrella import up
+from pyganeti.config.client import WConfdClient
+from pyganeti.config.durable import atomic_write
+from pyganeti.daemons import util
+from pyganeti.luxi.client import Client
+from pyganeti.paths import Paths
 
 
 def populate(paths: Paths, count: int) -> None:

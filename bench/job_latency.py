@@ -16,10 +16,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _cluster import cluster, ganeti_python, machine  # noqa: E402
+from _cluster import cluster, ganeti_python, machine
 
-from pyganeti.luxi.client import Client  # noqa: E402
-from pyganeti.paths import Paths  # noqa: E402
+from pyganeti.luxi.client import Client
+from pyganeti.paths import Paths
 
 DELAY = {"OP_ID": "OP_TEST_DELAY", "duration": 0.0, "on_master": True}
 FINAL = {"success", "error", "canceled"}

@@ -102,4 +102,5 @@ def cluster() -> Iterator[Cluster]:
         yield handle
     finally:
         handle.stop()
-        shutil.rmtree(root, ignore_errors=True)
+        if not os.environ.get("PYGANETI_KEEP_ROOTS"):  # keep them to read daemon logs
+            shutil.rmtree(root, ignore_errors=True)

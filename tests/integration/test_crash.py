@@ -151,3 +151,20 @@ def test_kill_wconfd_while_jobs_hold_locks(cluster: Cluster) -> None:
         assert set(statuses.values()) == {"success"}, statuses
     verify = cluster.run("gnt-cluster", "verify")
     assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+@pytest.mark.timeout(120)
+def test_sigterm_of_luxid_with_a_running_job(cluster: Cluster) -> None:
+    with cluster.luxi() as client:
+        job = int(client.submit_job([delay(120)]))
+        wait_status(client, job, "running")
+    started = time.monotonic()
+    assert cluster.run("pyganeti", "daemon-util", "stop", "ganeti-luxid").returncode == 0
+    # A grace period for running jobs, then luxid exits instead of waiting for them.
+    assert time.monotonic() - started < 25
+    assert "ignored SIGTERM" not in cluster.paths.daemon_log("ganeti-luxid").read_text()
+    cluster.start("ganeti-luxid")
+    with cluster.luxi() as client:
+        assert wait_final(client, [job])[job] == "error"
+        result = client.query_jobs([job], ["opresult"])[0][0][0]
+        assert "was running when its ganeti-luxid" in result[1][0]

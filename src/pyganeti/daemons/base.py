@@ -89,6 +89,25 @@ def require_cluster(paths: Paths) -> None:
         )
 
 
+# daemon-util passes the write end of a pipe in this variable; the daemon writes
+# READY once it serves, so "started" never depends on probing a socket that a
+# previous, still-exiting instance may hold open.
+NOTIFY_ENV = "PYGANETI_NOTIFY_FD"
+
+
+def notify_ready() -> None:
+    """Tell whoever started this daemon that it now serves requests (once)."""
+    fd_text = os.environ.pop(NOTIFY_ENV, None)
+    if not fd_text:
+        return
+    try:
+        fd = int(fd_text)
+        os.write(fd, b"READY\n")
+        os.close(fd)
+    except (ValueError, OSError) as err:
+        log.warning("could not notify readiness on fd %s: %s", fd_text, err)
+
+
 def die(message: str, code: int = errors.EXIT_FAILURE) -> NoReturn:
     sys.stderr.write(f"{message}\n")
     raise SystemExit(code)

@@ -23,6 +23,8 @@ from pyganeti.paths import Paths
 from pyganeti.rpc.client import RpcClient
 
 NAME = "ganeti-luxid"
+# How long a stopping luxid lets running jobs finish (daemon-util kills after 30 s).
+STOP_GRACE = 10.0
 log = logging.getLogger(__name__)
 
 
@@ -60,13 +62,20 @@ async def _main(args: argparse.Namespace, paths: Paths) -> None:
     server = await luxi_server.start_unix_server(str(sock), methods.handle)
     os.chmod(sock, 0o660)
     log.info("serving luxi on %s (%d jobs in queue)", sock, len(queue.jobs))
+    base.notify_ready()
     try:
         await server.serve_forever()
     finally:
         server.close()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(sock)
-        queue.shutdown()
+        left = await queue.drain(STOP_GRACE)
+        if left:
+            log.warning(
+                "stopping with jobs still running (%s): they will be settled as"
+                " interrupted at the next start",
+                ", ".join(map(str, left)),
+            )
 
 
 def main(argv: list[str] | None = None) -> int:

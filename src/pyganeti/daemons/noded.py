@@ -71,6 +71,7 @@ async def serve(args: argparse.Namespace, paths: Paths) -> None:
     server = HttpServer(build_router(ctx), ssl_context=ssl_context, max_clients=args.max_clients)
     async with server:
         await server.start(args.bind, args.port)
+        base.notify_ready()
         await server.serve_forever()
 
 

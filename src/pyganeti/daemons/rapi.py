@@ -121,6 +121,7 @@ async def serve(args: argparse.Namespace, paths: Paths) -> None:
     http_server = server.make_server(app, ssl_context=ssl_context, max_clients=args.max_clients)
     async with http_server:
         await http_server.start(args.bind, args.port)
+        base.notify_ready()
         await http_server.serve_forever()
 
 

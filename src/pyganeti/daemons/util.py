@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import shlex
 import signal
 import socket
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pyganeti import errors
+from pyganeti.daemons.base import NOTIFY_ENV
 from pyganeti.netutils import my_node_name, resolve
 from pyganeti.paths import Paths
 from pyganeti.unixpath import usable
@@ -34,8 +36,10 @@ class Daemon:
     name: str
     module: str
     master_only: bool
-    # Probe telling the daemon serves requests: (paths, args) -> bool.
+    # Probe telling the daemon serves requests: (paths, args) -> bool; used only for
+    # daemons that do not notify readiness themselves.
     ready: Callable[[Paths, list[str]], bool]
+    notifies: bool = True
 
     @property
     def var_prefix(self) -> str:
@@ -151,6 +155,10 @@ def read_pid(paths: Paths, daemon: Daemon) -> int | None:
     # A stale pid file may name a reused pid: only trust a process that is this daemon.
     if daemon.name in cmdline or daemon.module in cmdline:
         return pid
+    if not cmdline and _alive(pid) and _comm(pid).startswith(("python", "ganeti")):
+        # Killed and still exiting: the kernel drops the memory (so the command line
+        # reads empty) before it closes the files, so its sockets may still accept.
+        return pid
     return None
 
 
@@ -175,17 +183,45 @@ def start(paths: Paths, name: str, extra: list[str] | None = None, quiet: bool =
     stderr_path = paths.run_dir / f"{daemon.name}.stderr"
     env = dict(os.environ)
     env.pop("GANETI_ROOT", None)  # the --root argument is authoritative
-    with open(stderr_path, "wb") as err_fh:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", daemon.module, *args],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=err_fh,
-            start_new_session=True,
-            env=env,
-        )
+    ready_r, ready_w = os.pipe()
+    if daemon.notifies:
+        env[NOTIFY_ENV] = str(ready_w)
+    try:
+        with open(stderr_path, "wb") as err_fh:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", daemon.module, *args],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=err_fh,
+                start_new_session=True,
+                env=env,
+                pass_fds=(ready_w,),
+            )
+    finally:
+        os.close(ready_w)
+    try:
+        return _wait_started(paths, daemon, proc, args, ready_r, stderr_path, quiet)
+    finally:
+        os.close(ready_r)
+
+
+def _wait_started(
+    paths: Paths,
+    daemon: Daemon,
+    proc: subprocess.Popen[bytes],
+    args: list[str],
+    ready_r: int,
+    stderr_path: Path,
+    quiet: bool,
+) -> int:
+    """0 once the daemon says READY (or, for daemons that cannot, its probe answers)."""
+    name = daemon.name
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
+        if daemon.notifies:
+            readable, _, _ = select.select([ready_r], [], [], 0.05)
+            if readable and os.read(ready_r, 16).startswith(b"READY"):
+                return 0
         code = proc.poll()
         if code is not None:
             if code == errors.EXIT_NOTMASTER:
@@ -203,9 +239,10 @@ def start(paths: Paths, name: str, extra: list[str] | None = None, quiet: bool =
                 + "\n"
             )
             return 1
-        if daemon.ready(paths, args):
-            return 0
-        time.sleep(0.02)
+        if not daemon.notifies:
+            if daemon.ready(paths, args):
+                return 0
+            time.sleep(0.02)
     sys.stderr.write(f"{name} did not become ready within {START_TIMEOUT:.0f}s\n")
     return 1
 
@@ -235,6 +272,13 @@ def stop(paths: Paths, name: str) -> int:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
     return 0
+
+
+def _comm(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
 
 
 def _alive(pid: int) -> bool:

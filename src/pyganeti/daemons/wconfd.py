@@ -32,6 +32,7 @@ async def _main(args: argparse.Namespace, paths: Paths) -> None:
     server = await luxi_server.start_unix_server(str(sock), wconfd.handle)
     os.chmod(sock, 0o660)
     log.info("serving on %s, configuration serial %d", sock, store.serial)
+    base.notify_ready()
     try:
         async with asyncio.TaskGroup() as group:
             group.create_task(server.serve_forever())

@@ -9,9 +9,10 @@ state is on disk before anyone is told.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
+import contextlib
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -54,7 +55,7 @@ class JobQueue:
         # (possibly thousands of) finished jobs kept until archived.
         self._queued: set[int] = set()
         self._events: dict[int, asyncio.Event] = {}
-        self._pool = concurrent.futures.ThreadPoolExecutor(max_running, thread_name_prefix="job")
+        self._stopping = False
         self._loop: asyncio.AbstractEventLoop | None = None
 
     # --- lifecycle -----------------------------------------------------------------
@@ -101,7 +102,20 @@ class JobQueue:
         return changed
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Start no more jobs (running ones go on until drain() gives up on them)."""
+        self._stopping = True
+
+    async def drain(self, grace: float) -> list[int]:
+        """Wait up to `grace` seconds for running jobs; returns those still running.
+
+        Job threads are daemon threads: a job still running when the daemon exits is
+        cut off like in a crash, and settled as interrupted at the next start.
+        """
+        self._stopping = True
+        deadline = time.monotonic() + grace
+        while self._running and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        return sorted(self._running)
 
     @property
     def running_ids(self) -> list[int]:
@@ -193,6 +207,8 @@ class JobQueue:
 
     # --- scheduling ----------------------------------------------------------------------
     def _schedule(self) -> None:
+        if self._stopping:
+            return
         free = self.max_running - len(self._running)
         if free <= 0:
             return
@@ -215,11 +231,9 @@ class JobQueue:
             self._queued.discard(job.id)
             job.process_id = os.getpid()
             free -= 1
-            fut = self._pool.submit(self._run, job)
-            fut.add_done_callback(self._done_callback(job.id))
-
-    def _done_callback(self, job_id: int) -> Callable[[Any], None]:
-        return lambda _future: self._finished(job_id)
+            threading.Thread(
+                target=self._run, args=(job,), name=f"job-{job.id}", daemon=True
+            ).start()
 
     def _deps_verdict(self, job: Job) -> str | None:
         """None: wait; "": ready; otherwise the reason the job cannot run."""
@@ -247,6 +261,8 @@ class JobQueue:
             log.exception("Job %s failed unexpectedly", job.id)
             job.finalize_remaining(Status.ERROR, errors.encode(err))
             self.persist(job, durable=True)
+        finally:
+            self._finished(job.id)
 
     def _finished(self, job_id: int) -> None:
         def done() -> None:
@@ -267,7 +283,9 @@ class JobQueue:
 
     def _call_in_loop(self, fn: Callable[[], None]) -> None:
         assert self._loop is not None
-        self._loop.call_soon_threadsafe(fn)
+        # After shutdown the loop is gone: the state is on disk, nobody is waiting.
+        with contextlib.suppress(RuntimeError):
+            self._loop.call_soon_threadsafe(fn)
 
     def _changed(self, job_id: int) -> None:
         job = self.jobs.get(job_id)
