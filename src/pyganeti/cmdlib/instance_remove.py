@@ -59,6 +59,16 @@ class LUInstanceRemove(InstanceLU):
                 self.feedback(f"Warning: could not remove {storage_dir}: {err}")
         if failed and not self.op.ignore_failures:
             raise errors.OpExecError("Can't remove instance's disks")
+        try:
+            # Console logs, UEFI variable stores and other per-instance hypervisor files.
+            self.rpc.call(
+                address,
+                "instance_hypervisor_files_remove",
+                instance_name=inst["name"],
+                hypervisor=inst["hypervisor"],
+            )
+        except errors.GenericError as err:
+            self.feedback(f"Warning: could not remove hypervisor files of {inst['name']}: {err}")
         self.feedback(f"Removing instance {inst['name']} out of cluster config")
         self.cfg.commit(
             [

@@ -98,6 +98,13 @@ DAEMONS: list[Daemon] = [
     ),
     Daemon("ganeti-rapi", "pyganeti.daemons.rapi", True, _rapi_ready),
     Daemon("ganeti-luxid", "pyganeti.daemons.luxid", True, _unix_ready(lambda p: p.luxi_socket)),
+    Daemon(
+        "ganeti-kvmd",
+        "pyganeti.daemons.kvmd",
+        False,
+        lambda p, a: p.pid_file("ganeti-kvmd").exists(),
+        notifies=False,
+    ),
 ]
 BY_NAME = {d.name: d for d in DAEMONS}
 

@@ -12,6 +12,7 @@ from pyganeti.paths import Paths
 # Add a backend by adding one line here (the KVM backend will be "kvm").
 _BACKENDS: dict[str, str] = {
     "fake": "pyganeti.hypervisor.fake:FakeHypervisor",
+    "kvm": "pyganeti.hypervisor.kvm:KvmHypervisor",
 }
 
 

@@ -149,6 +149,8 @@ _TABLE = [
         Timeout.NORMAL,
         "instances:instance_shutdown",
         "stop an instance (success if already stopped)",
+        # The call may legitimately last as long as the shutdown timeout.
+        timeout_arg="timeout",
     ),
     _call(
         "instance_reboot",
@@ -160,6 +162,7 @@ _TABLE = [
         Timeout.NORMAL,
         "instances:instance_reboot",
         "reboot a running instance",
+        timeout_arg="shutdown_timeout",
     ),
     _call(
         "instance_info",
@@ -205,6 +208,68 @@ _TABLE = [
         Timeout.FAST,
         "instances:fake_user_shutdown",
         "fake hypervisor only: simulate a guest shutting itself down",
+    ),
+    _call(
+        "instance_console_log",
+        [
+            Arg("instance_name", "str", "instance name"),
+            Arg("hypervisor", "str", "hypervisor name"),
+            Arg("max_bytes", "int", "return at most this many (last) bytes", 1 << 20),
+            Arg("with_backups", "bool", "include rotated backups, oldest first", False),
+        ],
+        Timeout.FAST,
+        "console:instance_console_log",
+        "the serial console log of an instance (gnt-instance console --show-log)",
+    ),
+    _call(
+        "instance_hypervisor_files_remove",
+        [Arg("instance_name", "str", "instance name"), Arg("hypervisor", "str", "hypervisor")],
+        Timeout.FAST,
+        "console:instance_hypervisor_files_remove",
+        "delete a removed instance's console logs and UEFI variables",
+    ),
+    _call(
+        "accept_instance",
+        [_INST, Arg("address", "str", "this node's address to receive the migration on")],
+        Timeout.NORMAL,
+        "migration:accept_instance",
+        "migration target: start the instance waiting for its incoming state",
+    ),
+    _call(
+        "instance_migrate",
+        [
+            _INST,
+            Arg("target", "str", "the target node's address"),
+            Arg("live", "bool", "live (True) or non-live migration"),
+        ],
+        Timeout.SLOW,
+        "migration:instance_migrate",
+        "migration source: send the instance, return once completed",
+    ),
+    _call(
+        "instance_get_migration_status",
+        [_INST],
+        Timeout.FAST,
+        "migration:instance_get_migration_status",
+        "the hypervisor's migration status of the instance",
+    ),
+    _call(
+        "instance_finalize_migration_dst",
+        [_INST, Arg("success", "bool", "whether the migration succeeded")],
+        Timeout.NORMAL,
+        "migration:instance_finalize_migration_dst",
+        "migration target: run the instance (success) or discard it",
+    ),
+    _call(
+        "instance_finalize_migration_src",
+        [
+            _INST,
+            Arg("success", "bool", "whether the migration succeeded"),
+            Arg("live", "bool", "whether it was a live migration"),
+        ],
+        Timeout.NORMAL,
+        "migration:instance_finalize_migration_src",
+        "migration source: stop the old VM (success) or resume it",
     ),
     _call(
         "blockdev_create",
