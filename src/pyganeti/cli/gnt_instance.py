@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 import subprocess
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -241,8 +242,25 @@ def ssh_console_command(console: dict[str, Any]) -> list[str]:
     return argv
 
 
+def show_console_log(s: Session, name: str) -> int:
+    """Print the tail of the instance's console log, running or not (see LUInstanceConsole)."""
+    from pyganeti.cmdlib.instance_query import SHOW_LOG_COMMENT
+
+    op = jobs.opcode("OP_INSTANCE_CONSOLE", instance_name=name, comment=SHOW_LOG_COMMENT)
+    result = jobs.submit_opcode(s, op)
+    text = str(result.get("log") or "")
+    if not text:
+        s.stderr(f"No console output has been logged for instance {result.get('instance', name)}")
+        return 0
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    return 0
+
+
 def console_instance(s: Session) -> int:
     name = s.args[0]
+    if s.opts.show_log:
+        return show_console_log(s, name)
     rows = listing.query_rows(s, "instance", ["name", "console", "oper_state"], [name])
     _, console, oper_state = rows[0]
     if not console:
@@ -367,8 +385,8 @@ COMMANDS: dict[str, Command] = {
         console_instance,
         1,
         1,
-        (iopts.SHOWCMD, options.PRIORITY),
-        "[--show-cmd] <instance-name>",
+        (iopts.SHOWCMD, iopts.SHOWLOG, options.PRIORITY),
+        "[--show-cmd | --show-log] <instance-name>",
         "Opens a console on the specified instance",
     ),
     "info": Command(

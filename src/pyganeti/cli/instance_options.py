@@ -202,6 +202,13 @@ SHOWCMD = opt(
     action="store_true",
     help="Show command instead of executing it",
 )
+SHOWLOG = opt(
+    "--show-log",
+    dest="show_log",
+    default=False,
+    action="store_true",
+    help="Print the instance's console log (with its rotated backups) instead of attaching",
+)
 STATIC = opt(
     "-s",
     "--static",

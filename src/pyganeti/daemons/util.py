@@ -159,8 +159,9 @@ def read_pid(paths: Paths, daemon: Daemon) -> int | None:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         return None
-    # A stale pid file may name a reused pid: only trust a process that is this daemon.
-    if daemon.name in cmdline or daemon.module in cmdline:
+    # A stale pid file may name a reused pid: only trust a process that is this daemon,
+    # of this root (several clusters share a machine in tests and trials).
+    if (daemon.name in cmdline or daemon.module in cmdline) and _same_root(paths, cmdline):
         return pid
     if not cmdline and _alive(pid) and _comm(pid).startswith(("python", "ganeti")):
         # Killed and still exiting: the kernel drops the memory (so the command line
@@ -279,6 +280,19 @@ def stop(paths: Paths, name: str) -> int:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
     return 0
+
+
+def _same_root(paths: Paths, cmdline: str) -> bool:
+    words = cmdline.split()
+    root = None
+    for i, word in enumerate(words):
+        if word == "--root" and i + 1 < len(words):
+            root = words[i + 1]
+        elif word.startswith("--root="):
+            root = word.split("=", 1)[1]
+    if root is None:
+        return paths.is_default_root
+    return Path(root).resolve() == paths.root
 
 
 def _comm(pid: int) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -47,3 +49,39 @@ def install_builtin_os(paths: Paths, name: str = "noop") -> Path:
         shutil.rmtree(target)
     staging.rename(target)
     return target
+
+
+# The built-in image OS; not "image", which is the third-party ganeti-instance-image.
+IMAGE_OS = "diskimage"
+_VARIANT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def add_image_variant(paths: Paths, variant: str, image: Path, image_format: str = "") -> Path:
+    """Declare variant `variant` of the built-in diskimage OS: `image` (raw or qcow2) here.
+
+    Writes etc/ganeti/instance-diskimage/variants/VARIANT.conf (IMAGE=, IMAGE_FORMAT=) and adds
+    the name to variants.list there; returns the .conf path. Replaces an existing variant.
+    """
+    if not _VARIANT_NAME.match(variant):
+        raise errors.OpPrereqError(
+            f"invalid variant name {variant!r}: letters, digits, '_', '.', '-' only",
+            errors.ECODE_INVAL,
+        )
+    if image_format not in ("", "raw", "qcow2"):
+        raise errors.OpPrereqError(
+            f"image format {image_format!r} is not raw or qcow2", errors.ECODE_INVAL
+        )
+    if not image.is_absolute() or not image.is_file():
+        raise errors.OpPrereqError(
+            f"image {str(image)!r} is not an existing file (absolute path)", errors.ECODE_NOENT
+        )
+    variants_dir = paths.os_variants_dir(IMAGE_OS)
+    variants_dir.mkdir(parents=True, exist_ok=True)
+    conf = variants_dir / f"{variant}.conf"
+    # The create script sources this file, so values are shell-quoted.
+    conf.write_text(f"IMAGE={shlex.quote(str(image))}\nIMAGE_FORMAT={shlex.quote(image_format)}\n")
+    listing = variants_dir / VARIANTS_FILE
+    names = listing.read_text().split() if listing.exists() else []
+    if variant not in names:
+        listing.write_text("".join(f"{n}\n" for n in [*names, variant]))
+    return conf
