@@ -243,10 +243,8 @@ def ssh_console_command(console: dict[str, Any]) -> list[str]:
 
 
 def show_console_log(s: Session, name: str) -> int:
-    """Print the tail of the instance's console log, running or not (see LUInstanceConsole)."""
-    from pyganeti.cmdlib.instance_query import SHOW_LOG_COMMENT
-
-    op = jobs.opcode("OP_INSTANCE_CONSOLE", instance_name=name, comment=SHOW_LOG_COMMENT)
+    """Print the tail of the instance's console log, running or not (a pyganeti opcode)."""
+    op = jobs.opcode("OP_INSTANCE_CONSOLE_LOG", instance_name=name)
     result = jobs.submit_opcode(s, op)
     text = str(result.get("log") or "")
     if not text:

@@ -1,4 +1,5 @@
-"""OP_INSTANCE_QUERY_DATA (gnt-instance info) and OP_INSTANCE_CONSOLE (also --show-log)."""
+"""OP_INSTANCE_QUERY_DATA (gnt-instance info), OP_INSTANCE_CONSOLE and pyganeti's
+OP_INSTANCE_CONSOLE_LOG (gnt-instance console --show-log)."""
 
 from __future__ import annotations
 
@@ -111,14 +112,6 @@ class LUInstanceQueryData(NoHooksLU):
         return result
 
 
-# OP_INSTANCE_CONSOLE with this comment returns the console log instead of how to attach
-# (`gnt-instance console --show-log`): the opcode has no parameter for it yet, and a log
-# must be readable for a stopped instance too, which the console query field is not.
-SHOW_LOG_COMMENT = "show-log"
-# The log travels in the job's result (kept in the job queue), so only its tail does.
-SHOW_LOG_MAX_BYTES = 1 << 20
-
-
 class LUInstanceConsole(InstanceLU):
     HPATH = None
     NODE_SHARED = True
@@ -128,8 +121,6 @@ class LUInstanceConsole(InstanceLU):
         self.share_locks[Level.INSTANCE] = True
 
     def exec(self) -> Any:
-        if self.op.comment == SHOW_LOG_COMMENT:
-            return self.console_log()
         info = self.live_info()
         if not info or info.get("state") != "running":
             raise errors.OpExecError(f"Instance {self.instance['name']} is not running")
@@ -138,15 +129,25 @@ class LUInstanceConsole(InstanceLU):
         )
         return console
 
-    def console_log(self) -> dict[str, Any]:
-        """The last SHOW_LOG_MAX_BYTES of the console log (with backups), running or not."""
+
+class LUInstanceConsoleLog(InstanceLU):
+    """OP_INSTANCE_CONSOLE_LOG (gnt-instance console --show-log): works when stopped too."""
+
+    HPATH = None
+    NODE_SHARED = True
+
+    def expand_names(self) -> None:
+        super().expand_names()
+        self.share_locks[Level.INSTANCE] = True
+
+    def exec(self) -> Any:
         inst = self.instance
         text = self.rpc.call(
             self.address(),
             "instance_console_log",
             instance_name=inst["name"],
             hypervisor=inst["hypervisor"],
-            max_bytes=SHOW_LOG_MAX_BYTES,
-            with_backups=True,
+            max_bytes=self.op.max_bytes,
+            with_backups=self.op.with_backups,
         )
         return {"instance": inst["name"], "kind": "log", "log": str(text or "")}

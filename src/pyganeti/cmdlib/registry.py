@@ -46,6 +46,7 @@ LOGICAL_UNITS: dict[str, type[LogicalUnit]] = {
     "OP_INSTANCE_REINSTALL": instance_rename.LUInstanceReinstall,
     "OP_INSTANCE_QUERY_DATA": instance_query.LUInstanceQueryData,
     "OP_INSTANCE_CONSOLE": instance_query.LUInstanceConsole,
+    "OP_INSTANCE_CONSOLE_LOG": instance_query.LUInstanceConsoleLog,
     "OP_INSTANCE_ACTIVATE_DISKS": instance_disks.LUInstanceActivateDisks,
     "OP_INSTANCE_DEACTIVATE_DISKS": instance_disks.LUInstanceDeactivateDisks,
     "OP_NODE_SET_PARAMS": node.LUNodeSetParams,

@@ -6,10 +6,17 @@ gives the wire dict back; ``schema``/``describe`` derive JSON Schema and referen
 
 from pyganeti.opcodes.base import OpCode, opcode, param
 from pyganeti.opcodes.reference import describe, describe_all, schema
-from pyganeti.opcodes.registry import ALL_OPCODES, OPCODES, from_dict, lookup
+from pyganeti.opcodes.registry import (
+    ALL_OPCODES,
+    EXTENSION_OPCODES,
+    OPCODES,
+    from_dict,
+    lookup,
+)
 
 __all__ = [
     "ALL_OPCODES",
+    "EXTENSION_OPCODES",
     "OPCODES",
     "OpCode",
     "describe",

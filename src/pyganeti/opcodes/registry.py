@@ -9,6 +9,7 @@ from pyganeti.opcodes import (
     backup,
     cluster,
     debug,
+    extensions,
     group,
     instance,
     instance_disks,
@@ -112,8 +113,11 @@ def _index(classes: tuple[type[OpCode], ...]) -> Mapping[str, type[OpCode]]:
     return MappingProxyType(index)
 
 
-#: OP_ID -> opcode class.
-OPCODES: Mapping[str, type[OpCode]] = _index(ALL_OPCODES)
+#: pyganeti's own opcodes, not in Ganeti 3.0.
+EXTENSION_OPCODES: tuple[type[OpCode], ...] = (extensions.OpInstanceConsoleLog,)
+
+#: OP_ID -> opcode class (Ganeti's and pyganeti's).
+OPCODES: Mapping[str, type[OpCode]] = _index(ALL_OPCODES + EXTENSION_OPCODES)
 
 
 def lookup(op_id: str) -> type[OpCode]:
