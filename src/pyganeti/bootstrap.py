@@ -20,7 +20,7 @@ from pyganeti import CONFIG_VERSION, errors, masterip
 from pyganeti.certs import generate_cluster_cert
 from pyganeti.config.store import ConfigStore
 from pyganeti.hypervisor.registry import get_hypervisor_class, known_hypervisors
-from pyganeti.netutils import my_node_name, node_name_file, resolve
+from pyganeti.netutils import is_mac_prefix, my_node_name, node_name_file, resolve
 from pyganeti.objects import defaults, model
 from pyganeti.paths import Paths
 from pyganeti.ssconf import ssconf_values, write_ssconf
@@ -95,18 +95,9 @@ def _check_options(paths: Paths, opts: InitOptions) -> list[str]:
                 errors.ECODE_INVAL,
             )
         cls.check_parameter_syntax({**_hv_defaults(hv_name), **values})
-    parts = opts.mac_prefix.split(":")
-    if len(parts) != 3 or not all(len(p) == 2 and _is_hex(p) for p in parts):
+    if not is_mac_prefix(opts.mac_prefix):
         raise errors.OpPrereqError(f"Invalid MAC prefix {opts.mac_prefix!r}", errors.ECODE_INVAL)
     return templates
-
-
-def _is_hex(text: str) -> bool:
-    try:
-        int(text, 16)
-    except ValueError:
-        return False
-    return True
 
 
 def _check_storage_dirs(paths: Paths, dirs: list[str]) -> None:

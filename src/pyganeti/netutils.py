@@ -80,3 +80,14 @@ def add_hosts_entry(paths: Paths, address: str, *names: str) -> None:
     paths.hosts_file.parent.mkdir(parents=True, exist_ok=True)
     with open(paths.hosts_file, "w") as fh:
         fh.write("\n".join(lines) + "\n")
+
+
+def is_mac_prefix(text: str) -> bool:
+    """Whether `text` is a 3-byte MAC prefix such as "aa:00:00"."""
+    parts = text.split(":")
+    if len(parts) != 3:
+        return False
+    try:
+        return all(len(p) == 2 and 0 <= int(p, 16) < 256 for p in parts)
+    except ValueError:
+        return False

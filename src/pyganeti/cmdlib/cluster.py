@@ -10,6 +10,7 @@ from pyganeti.cmdlib.cluster_info import cluster_info
 from pyganeti.cmdlib.instance_create import check_beparams, check_hvparams
 from pyganeti.hypervisor.registry import known_hypervisors
 from pyganeti.locking import Level
+from pyganeti.netutils import is_mac_prefix
 from pyganeti.objects import model, params
 from pyganeti.objects.defaults import NIC_MODES, PP_DEFAULT
 from pyganeti.ssconf import ssconf_values
@@ -217,12 +218,8 @@ class LUClusterSetParams(LogicalUnit):
             value = getattr(self.op, name, None)
             if value is not None:
                 cl[name] = value
-        if op.mac_prefix is not None:
-            parts = op.mac_prefix.split(":")
-            if len(parts) != 3 or not all(len(p) == 2 for p in parts):
-                raise errors.OpPrereqError(
-                    f"Invalid MAC prefix {op.mac_prefix!r}", errors.ECODE_INVAL
-                )
+        if op.mac_prefix is not None and not is_mac_prefix(op.mac_prefix):
+            raise errors.OpPrereqError(f"Invalid MAC prefix {op.mac_prefix!r}", errors.ECODE_INVAL)
         self.new_cluster = cl
 
     def _check_disk_templates(self, templates: list[str]) -> None:

@@ -112,7 +112,9 @@ class LUInstanceQueryData(NoHooksLU):
         return result
 
 
-class LUInstanceConsole(InstanceLU):
+class _ConsoleLU(InstanceLU):
+    """Reads about one instance's console: the instance lock is shared."""
+
     HPATH = None
     NODE_SHARED = True
 
@@ -120,6 +122,8 @@ class LUInstanceConsole(InstanceLU):
         super().expand_names()
         self.share_locks[Level.INSTANCE] = True
 
+
+class LUInstanceConsole(_ConsoleLU):
     def exec(self) -> Any:
         info = self.live_info()
         if not info or info.get("state") != "running":
@@ -130,15 +134,8 @@ class LUInstanceConsole(InstanceLU):
         return console
 
 
-class LUInstanceConsoleLog(InstanceLU):
+class LUInstanceConsoleLog(_ConsoleLU):
     """OP_INSTANCE_CONSOLE_LOG (gnt-instance console --show-log): works when stopped too."""
-
-    HPATH = None
-    NODE_SHARED = True
-
-    def expand_names(self) -> None:
-        super().expand_names()
-        self.share_locks[Level.INSTANCE] = True
 
     def exec(self) -> Any:
         inst = self.instance

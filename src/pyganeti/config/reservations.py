@@ -11,6 +11,7 @@ import random
 from collections.abc import Callable
 
 from pyganeti import errors
+from pyganeti.netutils import is_mac_prefix
 
 KINDS = ("mac", "ip", "name")
 
@@ -40,8 +41,7 @@ class Reservations:
 
     def generate_mac(self, owner: str, prefix: str, in_use: Callable[[str], bool]) -> str:
         """A fresh MAC under the 3-byte `prefix`, unused and unreserved, reserved for owner."""
-        parts = prefix.lower().split(":")
-        if len(parts) != 3 or not all(len(p) == 2 and _is_hex(p) for p in parts):
+        if not is_mac_prefix(prefix):
             raise errors.ReservationError(f"Invalid MAC prefix {prefix!r}")
         for _attempt in range(1000):
             tail = ":".join(f"{self._rng.randrange(256):02x}" for _ in range(3))
@@ -60,11 +60,3 @@ class Reservations:
 
     def owners(self) -> list[str]:
         return list(self._by_owner)
-
-
-def _is_hex(text: str) -> bool:
-    try:
-        int(text, 16)
-    except ValueError:
-        return False
-    return True

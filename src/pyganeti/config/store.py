@@ -38,23 +38,6 @@ Change = dict[str, Any]
 Batch = dict[str, Any]
 
 
-def empty_config() -> ConfigDict:
-    now = time.time()
-    return {
-        "version": 3000000,
-        "cluster": {},
-        "nodes": {},
-        "nodegroups": {},
-        "instances": {},
-        "networks": {},
-        "disks": {},
-        "filters": {},
-        "serial_no": 1,
-        "ctime": now,
-        "mtime": now,
-    }
-
-
 def _load_json(path: os.PathLike[str] | str) -> Any:
     with open(path, "rb") as fh:
         return json.loads(fh.read())
@@ -333,4 +316,4 @@ def iter_objects(data: ConfigDict, kind: str) -> Iterable[dict[str, Any]]:
     return cast(dict[str, dict[str, Any]], data[kind]).values()  # type: ignore[literal-required]
 
 
-__all__ = ["ConfigStore", "empty_config", "fsync_dir"]
+__all__ = ["ConfigStore", "fsync_dir"]

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
-import os
 from typing import Any
 
 from pyganeti.config.client import WConfdClient, WConfdPool
@@ -56,19 +54,12 @@ async def _main(args: argparse.Namespace, paths: Paths) -> None:
         log.warning("Job %d was interrupted by a previous stop and has been settled", job_id)
     methods = LuxiMethods(paths, queue, replica, pool, LiveData(paths, rpc, pool))
     sock = paths.luxi_socket
-    sock.parent.mkdir(parents=True, exist_ok=True)
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(sock)
-    server = await luxi_server.start_unix_server(str(sock), methods.handle)
-    os.chmod(sock, 0o660)
-    log.info("serving luxi on %s (%d jobs in queue)", sock, len(queue.jobs))
-    base.notify_ready()
     try:
-        await server.serve_forever()
+        async with luxi_server.listening(sock, methods.handle) as server:
+            log.info("serving luxi on %s (%d jobs in queue)", sock, len(queue.jobs))
+            base.notify_ready()
+            await server.serve_forever()
     finally:
-        server.close()
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(sock)
         left = await queue.drain(STOP_GRACE)
         if left:
             log.warning(

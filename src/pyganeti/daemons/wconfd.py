@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
-import os
 
 from pyganeti import errors
 from pyganeti.config.server import WConfd
@@ -26,21 +24,14 @@ async def _main(args: argparse.Namespace, paths: Paths) -> None:
     wconfd = WConfd(store)
     await wconfd.restore_locks()
     sock = paths.wconfd_socket
-    sock.parent.mkdir(parents=True, exist_ok=True)
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(sock)
-    server = await luxi_server.start_unix_server(str(sock), wconfd.handle)
-    os.chmod(sock, 0o660)
-    log.info("serving on %s, configuration serial %d", sock, store.serial)
-    base.notify_ready()
     try:
-        async with asyncio.TaskGroup() as group:
-            group.create_task(server.serve_forever())
-            group.create_task(wconfd.housekeeping())
+        async with luxi_server.listening(sock, wconfd.handle) as server:
+            log.info("serving on %s, configuration serial %d", sock, store.serial)
+            base.notify_ready()
+            async with asyncio.TaskGroup() as group:
+                group.create_task(server.serve_forever())
+                group.create_task(wconfd.housekeeping())
     finally:
-        server.close()
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(sock)
         wconfd.shutdown()
 
 

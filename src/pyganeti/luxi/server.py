@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from pyganeti import errors
@@ -63,3 +65,20 @@ async def start_unix_server(path: str, handler: Handler) -> asyncio.base_events.
 
     with usable(path) as bind_path:
         return await asyncio.start_unix_server(on_client, path=bind_path, limit=MAX_MESSAGE)
+
+
+@contextlib.asynccontextmanager
+async def listening(path: Path, handler: Handler) -> AsyncIterator[asyncio.base_events.Server]:
+    """Serve `handler` on unix socket `path` for the block: a stale socket left by a killed
+    predecessor is replaced, the socket is group-accessible, and removed at the end."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+    server = await start_unix_server(str(path), handler)
+    os.chmod(path, 0o660)
+    try:
+        yield server
+    finally:
+        server.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)

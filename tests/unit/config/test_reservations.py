@@ -37,3 +37,13 @@ def test_in_use_values_and_bad_input() -> None:
     with pytest.raises(errors.ReservationError, match="Invalid MAC prefix"):
         res.generate_mac("job:1", "zz:00", lambda v: False)
     assert res.owners() == []
+
+
+@pytest.mark.parametrize(("prefix", "ok"), [
+    ("aa:00:00", True), ("AA:0b:Ff", True), ("aa:00", False), ("aa:00:00:00", False),
+    ("zz:00:00", False), ("a:000:00", False), ("", False),
+])
+def test_mac_prefix_syntax(prefix: str, ok: bool) -> None:
+    from pyganeti.netutils import is_mac_prefix
+
+    assert is_mac_prefix(prefix) is ok
